@@ -1,0 +1,40 @@
+// The Koa application: error handling first, then rate limits, then routes.
+import Router from '@koa/router';
+import Koa from 'koa';
+import { ApiError } from '../errors';
+import { authenticate } from './auth';
+import type { ApiDeps } from './deps';
+import { errorMiddleware } from './error-middleware';
+import { checkHealth } from './health';
+import { messageRoutes } from './messages/routes';
+import { openApiDocument } from './openapi';
+import { rateLimit } from './rate-limit';
+
+export function createApp(deps: ApiDeps): Koa {
+  const app = new Koa({ proxy: false });
+  app.silent = true;
+  app.use(errorMiddleware(deps.logger));
+  app.use(rateLimit(deps.config.SENDARIX_RATE_LIMIT_PER_MINUTE));
+
+  const open = new Router();
+  const document = openApiDocument();
+  open.get('/health', async (ctx) => {
+    const health = await checkHealth(deps);
+    ctx.status = health.ok ? 200 : 503;
+    ctx.body = health.ok
+      ? health
+      : { error: { code: 'service_unavailable', message: 'a dependency does not answer' }, ...health };
+  });
+  open.get('/v1/openapi.json', (ctx) => {
+    ctx.body = document;
+  });
+  app.use(open.routes());
+
+  const v1 = new Router();
+  v1.use('/v1', authenticate(deps));
+  const messages = messageRoutes(deps);
+  v1.use(messages.routes());
+  v1.use(messages.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError('method_not_allowed', 'method not allowed') }));
+  app.use(v1.routes());
+  return app;
+}

@@ -1,0 +1,120 @@
+// `npm start`: Sendarix on embedded defaults in one process. Temporal's dev server (unless TEMPORAL_ADDRESS),
+// PGlite under the data folder (unless DATABASE_URL), a sandbox SMTP server (unless SMTP_URL), the worker
+// and the API.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createApp } from './api/app';
+import { loadConfig } from './config';
+import { createLogger, type Logger } from './logger';
+import { configuredRoutes, connectClient, createMessageWorker, installTemporalLogging, listen, openConfiguredDatabase } from './runtime';
+import { startSandboxSmtp } from './sandbox/sandbox-smtp';
+import { generateSecret } from './services/api-keys';
+import { bootstrapProject } from './services/projects';
+import { findTemporalCli } from './temporal/cli';
+import { startDevServer } from './temporal/dev-server';
+
+type Stop = () => Promise<unknown> | unknown;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  installTemporalLogging(logger);
+  const stops: Stop[] = [];
+  const shutdown = onceShutdown(logger, stops);
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+
+  let address = config.TEMPORAL_ADDRESS;
+  let uiUrl: string | undefined;
+  if (!address) {
+    const server = await startDevServer({
+      dataDir: path.join(config.dataDir, 'temporal'),
+      port: config.TEMPORAL_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      cliPath: findTemporalCli(config),
+      namespace: config.TEMPORAL_NAMESPACE,
+      logger: logger.child({ component: 'temporal-dev-server' }),
+    });
+    stops.unshift(() => server.stop());
+    address = server.address;
+    uiUrl = server.uiUrl;
+  }
+
+  let sandboxPort = config.SENDARIX_SANDBOX_SMTP_PORT;
+  const sandboxDir = path.join(config.dataDir, 'sandbox');
+  if (!config.SMTP_URL) {
+    const sandbox = await startSandboxSmtp({ port: sandboxPort, dir: sandboxDir, logger: logger.child({ component: 'sandbox' }) });
+    sandboxPort = sandbox.port;
+    stops.unshift(() => sandbox.stop());
+  }
+
+  const database = await openConfiguredDatabase(config);
+  stops.unshift(() => database.close());
+  const apiKeyFile = path.join(config.dataDir, 'api-key');
+  await bootstrapProject(database.prisma, {
+    apiKey: config.SENDARIX_BOOTSTRAP_API_KEY ?? (config.DATABASE_URL ? undefined : localApiKey(apiKeyFile)),
+    defaultFrom: config.SENDARIX_DEFAULT_FROM ?? `Sendarix Sandbox <sandbox@${config.SENDARIX_HOSTNAME}>`,
+  });
+
+  const temporal = await connectClient(address, config.TEMPORAL_NAMESPACE);
+  stops.unshift(() => temporal.connection.close());
+  const { routes, defaultRoute } = configuredRoutes(config, sandboxPort);
+  const { worker, transports, connection } = await createMessageWorker({ config, database, logger, address, routes, defaultRoute });
+  const running = worker.run();
+  stops.unshift(async () => {
+    worker.shutdown();
+    await running;
+    transports.close();
+    await connection.close();
+  });
+
+  const app = createApp({ prisma: database.prisma, temporal, config, logger, temporalUiUrl: uiUrl });
+  const server = await listen(app, config.PORT, config.HOST);
+  stops.unshift(() => new Promise((resolve) => server.close(resolve)));
+  const port = (server.address() as { port: number }).port;
+  logger.info(
+    {
+      api_url: `http://${config.HOST}:${port}`,
+      temporal_address: address,
+      temporal_ui: uiUrl,
+      database: database.kind,
+      route: defaultRoute,
+      sandbox_dir: config.SMTP_URL ? undefined : sandboxDir,
+      api_key_file: config.SENDARIX_BOOTSTRAP_API_KEY || config.DATABASE_URL ? undefined : apiKeyFile,
+    },
+    'sendarix ready',
+  );
+  running.catch((err: unknown) => {
+    logger.fatal({ err }, 'worker stopped unexpectedly');
+    void shutdown();
+  });
+}
+
+/** The embedded default's key: made once, kept in the data folder (mode 600), never logged. */
+function localApiKey(file: string): string {
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const secret = generateSecret('test');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+function onceShutdown(logger: Logger, stops: Stop[]) {
+  let started = false;
+  return async () => {
+    if (started) return;
+    started = true;
+    logger.info({}, 'shutting down');
+    for (const stop of stops) {
+      await Promise.resolve(stop()).catch((err: unknown) => logger.error({ err }, 'error during shutdown'));
+    }
+    process.exit(0);
+  };
+}
+
+
+main().catch((err: unknown) => {
+  const logger = createLogger('info');
+  logger.fatal({ err: err instanceof Error ? { message: err.message, stack: err.stack } : err }, 'start-up failed');
+  process.exit(1);
+});

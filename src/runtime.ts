@@ -1,0 +1,86 @@
+// Builds the running pieces from configuration: database, Temporal client, worker, HTTP server.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { createApp } from './api/app';
+import type { Config } from './config';
+import { openDatabase, type Database } from './db/client';
+import type { Logger } from './logger';
+import { TransportPool, type RouteTarget } from './mail/transports';
+
+const SDK_LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+/** Routes every Temporal SDK log line (workflow `log` included) into our pino logger. */
+export function installTemporalLogging(logger: Logger): void {
+  const sdkLogger = logger.child({ component: 'temporal' });
+  Runtime.install({
+    logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
+      const method = SDK_LEVELS[level];
+      sdkLogger[method](meta ?? {}, message);
+    }),
+  });
+}
+
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  if (config.DATABASE_URL) return openDatabase({ url: config.DATABASE_URL, migrate: false });
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  return openDatabase({ pgliteDir: path.join(config.dataDir, 'pglite') });
+}
+
+export async function connectClient(address: string, namespace: string): Promise<Client> {
+  const connection = await Connection.connect({ address });
+  return new Client({ connection, namespace });
+}
+
+export async function createMessageWorker(opts: {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  address: string;
+  routes: Record<string, RouteTarget>;
+  defaultRoute: string;
+}): Promise<{ worker: Worker; transports: TransportPool; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: opts.address });
+  const transports = new TransportPool(opts.routes);
+  const activities = createActivities({
+    prisma: opts.database.prisma,
+    transports,
+    defaultRoute: opts.defaultRoute,
+    hostname: opts.config.SENDARIX_HOSTNAME,
+    logger: opts.logger.child({ component: 'activities' }),
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: opts.config.TEMPORAL_NAMESPACE,
+    taskQueue: opts.config.SENDARIX_TASK_QUEUE,
+    workflowsPath: require.resolve('./workflows'),
+    activities,
+  });
+  return { worker, transports, connection };
+}
+
+/** The routes a worker knows: the configured relay (SMTP_URL) or the local sandbox. */
+export function configuredRoutes(config: Config, sandboxPort: number): { routes: Record<string, RouteTarget>; defaultRoute: string } {
+  if (config.SMTP_URL) return { routes: { relay: { url: config.SMTP_URL } }, defaultRoute: 'relay' };
+  return { routes: { sandbox: { url: `smtp://127.0.0.1:${sandboxPort}` } }, defaultRoute: 'sandbox' };
+}
+
+export async function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<http.Server> {
+  const server = http.createServer(app.callback());
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 120_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}

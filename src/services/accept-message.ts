@@ -1,0 +1,216 @@
+// Accepting a message: validate, store it with its first event and its idempotency record in one
+// transaction, then start its workflow. Accepted means durable: if Temporal does not take the workflow,
+// the stored rows are removed again and the caller gets a 503.
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Db } from '../db/client';
+import { ApiError, DependencyUnavailable, validationError } from '../errors';
+import { canonicalJson, messageIdForKey, randomId, sha256Hex } from '../ids';
+import type { Logger } from '../logger';
+import type { MessageAccepted, SendMessageRequest } from '../api/schemas';
+import { messageWorkflowId, type MessageWorkflowInput } from '../workflows/definitions';
+import { PROJECT, RECIPIENT_DOMAIN, STATUS, TEMPLATE } from '../workflows/search-attributes';
+import { prepareMessage, type PreparedMessage } from './message-request';
+import { findTemplate } from './templates';
+
+/** How long an idempotency key protects against a second send. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const MAX_IDEMPOTENCY_KEY_CHARS = 255;
+const UNIQUE_VIOLATION = 'P2002';
+/** How long the API waits for Temporal to take a workflow before answering 503. */
+const START_DEADLINE_MS = 5_000;
+
+export interface AcceptDeps {
+  prisma: Db;
+  temporal: Client;
+  config: Config;
+  logger: Logger;
+}
+
+export interface AcceptResult {
+  response: MessageAccepted;
+  replayed: boolean;
+}
+
+export async function acceptMessage(
+  deps: AcceptDeps,
+  projectId: string,
+  req: SendMessageRequest,
+  headerKey: string | undefined,
+): Promise<AcceptResult> {
+  const project = await deps.prisma.project.findUnique({ where: { id: projectId } }).catch(unavailable('database'));
+  const prepared = await prepareMessage(req, {
+    defaultFrom: project?.defaultFrom ?? deps.config.SENDARIX_DEFAULT_FROM,
+    findTemplate: (name) => findTemplate(deps.prisma, projectId, name).catch(unavailable('database')),
+  });
+  if (!prepared.ok) throw validationError(prepared.errors);
+  const key = idempotencyKeyOf(headerKey, prepared.message.idempotencyKeyFromHeaders);
+  const requestHash = sha256Hex(canonicalJson(req));
+
+  for (;;) {
+    const existing = key
+      ? await deps.prisma.idempotencyRecord
+          .findUnique({ where: { projectId_key: { projectId, key } } })
+          .catch(unavailable('database'))
+      : null;
+    if (existing && existing.expiresAt.getTime() > Date.now()) {
+      if (existing.requestHash !== requestHash) {
+        throw new ApiError(
+          'idempotency_key_reused',
+          'this idempotency key was already used with a different request body; use a new key for a new message',
+        );
+      }
+      const response = existing.response as unknown as MessageAccepted;
+      const message = await deps.prisma.message.findUnique({ where: { id: response.message_id } }).catch(unavailable('database'));
+      if (!message) continue; // the first request was rolled back between our two reads: try again
+      await startWorkflow(deps, workflowInput(deps.config, message.id, projectId, prepared.message), prepared.message, req);
+      return { response, replayed: true };
+    }
+
+    const generation = existing ? existing.generation + 1 : 0;
+    const messageId = key ? messageIdForKey(projectId, key, generation) : randomId('msg');
+    const createdAt = new Date();
+    const response = acceptedResponse(messageId, prepared.message, createdAt);
+    try {
+      await storeMessage(deps.prisma, { projectId, messageId, key, requestHash, generation, createdAt, response, prepared: prepared.message, existingExpired: Boolean(existing), metadata: req.metadata, tags: req.tags });
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) continue; // a concurrent identical request won
+      throw new DependencyUnavailable('database', err);
+    }
+
+    try {
+      await startWorkflow(deps, workflowInput(deps.config, messageId, projectId, prepared.message), prepared.message, req);
+    } catch (err) {
+      await deps.prisma.message.delete({ where: { id: messageId } }).catch(() => undefined);
+      if (key) await deps.prisma.idempotencyRecord.deleteMany({ where: { projectId, key, messageId } }).catch(() => undefined);
+      throw err;
+    }
+    deps.logger.info({ message_id: messageId, project_id: projectId, status: response.status }, 'message accepted');
+    return { response, replayed: false };
+  }
+}
+
+function idempotencyKeyOf(headerKey: string | undefined, bodyKey: string | undefined): string | undefined {
+  if (headerKey !== undefined && bodyKey !== undefined && headerKey !== bodyKey) {
+    throw validationError([{ field: 'headers.X-Idempotency-Key', code: 'idempotency_key_conflict', message: 'differs from the Idempotency-Key header' }]);
+  }
+  const key = headerKey ?? bodyKey;
+  if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_CHARS || !/^[\x21-\x7e]+$/.test(key))) {
+    throw validationError([{ field: 'Idempotency-Key', code: 'invalid_idempotency_key', message: 'must be 1-255 printable ASCII characters (a UUID v4 is recommended)' }]);
+  }
+  return key;
+}
+
+function acceptedResponse(messageId: string, prepared: PreparedMessage, createdAt: Date): MessageAccepted {
+  return {
+    message_id: messageId,
+    status: prepared.scheduledAt ? 'scheduled' : 'queued',
+    recipient: prepared.recipient.display,
+    created_at: createdAt.toISOString(),
+    ...(prepared.scheduledAt ? { scheduled_time: prepared.scheduledAt.toISOString() } : {}),
+    ...(prepared.warnings.length > 0 ? { warnings: prepared.warnings } : {}),
+  };
+}
+
+interface StoreInput {
+  projectId: string;
+  messageId: string;
+  key?: string;
+  requestHash: string;
+  generation: number;
+  createdAt: Date;
+  response: MessageAccepted;
+  prepared: PreparedMessage;
+  existingExpired: boolean;
+  metadata?: SendMessageRequest['metadata'];
+  tags?: string[];
+}
+
+async function storeMessage(prisma: Db, input: StoreInput): Promise<void> {
+  const { projectId, messageId, key, prepared, createdAt, response } = input;
+  await prisma.$transaction(async (tx) => {
+    if (key) {
+      if (input.existingExpired) await tx.idempotencyRecord.delete({ where: { projectId_key: { projectId, key } } });
+      await tx.idempotencyRecord.create({
+        data: {
+          projectId,
+          key,
+          requestHash: input.requestHash,
+          messageId,
+          generation: input.generation,
+          response: response as object,
+          createdAt,
+          expiresAt: new Date(createdAt.getTime() + IDEMPOTENCY_WINDOW_MS),
+        },
+      });
+    }
+    await tx.message.create({
+      data: {
+        id: messageId,
+        projectId,
+        workflowId: messageWorkflowId(messageId),
+        idempotencyKey: key,
+        status: response.status,
+        recipient: prepared.recipient.display,
+        recipientKey: prepared.recipientKey,
+        recipientDomain: prepared.recipient.asciiDomain,
+        sender: prepared.content.from.display,
+        subject: prepared.content.subject,
+        template: prepared.template,
+        content: prepared.content as object,
+        metadata: (input.metadata ?? {}) as object,
+        tags: input.tags ?? [],
+        priority: prepared.priority,
+        scheduledAt: prepared.scheduledAt,
+        createdAt,
+      },
+    });
+    await tx.event.create({
+      data: {
+        id: `evt_${messageId.slice(4)}_0`,
+        messageId,
+        projectId,
+        seq: 0,
+        type: response.status,
+        data: prepared.scheduledAt ? { scheduled_time: prepared.scheduledAt.toISOString() } : {},
+        createdAt,
+      },
+    });
+  });
+}
+
+function workflowInput(config: Config, messageId: string, projectId: string, prepared: PreparedMessage): MessageWorkflowInput {
+  return {
+    messageId,
+    projectId,
+    scheduledAt: prepared.scheduledAt?.toISOString(),
+    retryScheduleMs: config.SENDARIX_RETRY_SCHEDULE,
+    nextEventSeq: 1,
+  };
+}
+
+async function startWorkflow(deps: AcceptDeps, input: MessageWorkflowInput, prepared: PreparedMessage, req: SendMessageRequest) {
+  try {
+    await deps.temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () => deps.temporal.workflow.start('messageWorkflow', {
+      taskQueue: deps.config.SENDARIX_TASK_QUEUE,
+      workflowId: messageWorkflowId(input.messageId),
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      args: [input],
+      typedSearchAttributes: [
+        { key: STATUS, value: prepared.scheduledAt ? 'scheduled' : 'queued' },
+        { key: PROJECT, value: input.projectId },
+        { key: RECIPIENT_DOMAIN, value: prepared.recipient.asciiDomain },
+        ...(req.template ? [{ key: TEMPLATE, value: req.template }] : []),
+      ],
+    }));
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+    throw new DependencyUnavailable('temporal', err);
+  }
+}
+
+function unavailable(dependency: 'database' | 'temporal') {
+  return (err: unknown): never => {
+    throw new DependencyUnavailable(dependency, err);
+  };
+}

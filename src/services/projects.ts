@@ -1,0 +1,21 @@
+// The project that the bootstrap key belongs to, made sure of at start-up.
+import type { Db } from '../db/client';
+import { ensureKey, SCOPES } from './api-keys';
+import { seedStarterTemplates } from './templates';
+
+export const DEFAULT_PROJECT_ID = 'proj_default';
+
+export async function bootstrapProject(
+  prisma: Db,
+  opts: { apiKey?: string; defaultFrom?: string },
+): Promise<void> {
+  await prisma.project.upsert({
+    where: { id: DEFAULT_PROJECT_ID },
+    create: { id: DEFAULT_PROJECT_ID, name: 'Default project', defaultFrom: opts.defaultFrom },
+    update: {},
+  });
+  await seedStarterTemplates(prisma, DEFAULT_PROJECT_ID);
+  if (opts.apiKey) {
+    await ensureKey(prisma, { projectId: DEFAULT_PROJECT_ID, secret: opts.apiKey, label: 'bootstrap', scopes: SCOPES });
+  }
+}
