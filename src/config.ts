@@ -6,10 +6,6 @@ import { parseDurationList } from './duration';
 /** Retry delays after each failed attempt: 30 s, 5 min, 30 min, 2 h, 5 h (six attempts in all). */
 export const DEFAULT_RETRY_SCHEDULE = '30s,5m,30m,2h,5h';
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
-
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),

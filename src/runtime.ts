@@ -24,7 +24,8 @@ export function installTemporalLogging(logger: Logger): void {
   const sdkLogger = logger.child({ component: 'temporal' });
   Runtime.install({
     logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
-      const method = SDK_LEVELS[level];
+      // The workflow bundler reports its whole webpack output at INFO; that belongs in debug.
+      const method = message.startsWith('asset workflow-bundle') ? 'debug' : SDK_LEVELS[level];
       sdkLogger[method](meta ?? {}, message);
     }),
   });

@@ -8,6 +8,7 @@ import { errorMiddleware } from './error-middleware';
 import { checkHealth } from './health';
 import { messageRoutes } from './messages/routes';
 import { openApiDocument } from './openapi';
+import { projectRoutes } from './projects/routes';
 import { rateLimit } from './rate-limit';
 
 export function createApp(deps: ApiDeps): Koa {
@@ -32,9 +33,10 @@ export function createApp(deps: ApiDeps): Koa {
 
   const v1 = new Router();
   v1.use('/v1', authenticate(deps));
-  const messages = messageRoutes(deps);
-  v1.use(messages.routes());
-  v1.use(messages.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError('method_not_allowed', 'method not allowed') }));
+  for (const router of [messageRoutes(deps), projectRoutes(deps)]) {
+    v1.use(router.routes());
+    v1.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError('method_not_allowed', 'method not allowed') }));
+  }
   app.use(v1.routes());
   return app;
 }

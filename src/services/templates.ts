@@ -12,7 +12,6 @@ export async function findTemplate(
   const row = await prisma.template.findUnique({ where: { projectId_name: { projectId, name } } });
   if (!row) return undefined;
   return {
-    name: row.name,
     category: row.category,
     subject: row.subject,
     html: row.html,

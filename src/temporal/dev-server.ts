@@ -92,6 +92,9 @@ const NOOP_LOGGER: DevServerLogger = { debug: () => {}, info: () => {}, warn: ()
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
   const logger = opts.logger ?? NOOP_LOGGER;
   const namespace = opts.namespace ?? 'default';
+  // A taken port must fail here: the readiness probe would otherwise find the other server and report success.
+  if (opts.port) await assertPortFree(opts.port);
+  if (opts.uiPort) await assertPortFree(opts.uiPort);
   const port = opts.port ? opts.port : await findFreePort();
   const uiPort = opts.uiPort === false ? undefined : opts.uiPort ? opts.uiPort : await findFreePort();
   let dbFilename: string | undefined;
@@ -122,18 +125,32 @@ interface ResolvedSettings {
   logger: DevServerLogger;
 }
 
-/** Asks the OS for a free loopback port. Another process could take it before the server binds; that is rare. */
-export async function findFreePort(): Promise<number> {
+/** Binds `port` (0 = any) on the loopback address, closes it again and returns the port number. */
+async function bindAndRelease(port: number): Promise<number> {
   return await new Promise<number>((resolve, reject) => {
     const probe = net.createServer();
     probe.unref();
     probe.once('error', reject);
-    probe.listen(0, LISTEN_IP, () => {
+    probe.listen(port, LISTEN_IP, () => {
       const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => (port ? resolve(port) : reject(new Error('could not determine a free port'))));
+      const bound = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => (bound ? resolve(bound) : reject(new Error('could not determine a free port'))));
     });
   });
+}
+
+/** Asks the OS for a free loopback port. Another process could take it before the server binds; that is rare. */
+export async function findFreePort(): Promise<number> {
+  return await bindAndRelease(0);
+}
+
+async function assertPortFree(port: number): Promise<void> {
+  try {
+    await bindAndRelease(port);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`cannot start the Temporal dev server: ${LISTEN_IP}:${port} is not free (${code ?? String(err)})`);
+  }
 }
 
 function uiUrlFor(uiPort: number | undefined): string | undefined {
@@ -180,16 +197,18 @@ async function spawnCli(cliPath: string, s: ResolvedSettings): Promise<DevServer
       resolve(exitInfo);
     });
   });
-  // An 'error' event (for example ENOENT) means the process never started; report it through the start-up wait.
-  let spawnError: Error | undefined;
-  child.once('error', (err) => {
-    spawnError = err;
-  });
-  // Never leave a server behind when this process ends without calling stop() (a crashed test run, Ctrl-C).
+  // Never leave a server behind when this process exits without calling stop() (process.exit, a failed test run).
+  // Ctrl-C needs no handler: the terminal signals the whole process group, the server included.
   const killOnExit = (): void => {
     if (!exitInfo) child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
+  // An 'error' event (for example ENOENT) means the process never started; report it through the start-up wait.
+  let spawnError: Error | undefined;
+  child.once('error', (err) => {
+    spawnError = err;
+    process.removeListener('exit', killOnExit);
+  });
   void exited.then((info) => {
     process.removeListener('exit', killOnExit);
     s.logger.debug({ pid: child.pid, ...info }, 'Temporal dev server exited');

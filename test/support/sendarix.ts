@@ -1,0 +1,175 @@
+// Starts Sendarix as a user would (`src/main.ts` in its own process) against the shared Temporal dev
+// server, a database of its own (PGlite in a temp folder, or a fresh PostgreSQL database when
+// TEST_DATABASE_URL is set) and the given SMTP relay.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+
+const ROOT = path.resolve(__dirname, '../..');
+const READY_TIMEOUT_MS = 90_000;
+export const TEST_API_KEY = 'sk_live_integrationtestkey0000000000000001';
+
+export interface SendarixProcess {
+  url: string;
+  apiKey: string;
+  dataDir: string;
+  logs: string[];
+  pid: number;
+  /** fetch against the API with the bootstrap key (or `key`). */
+  api(method: string, pathname: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  stop(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface StartOptions {
+  smtpUrl: string;
+  temporalAddress?: string;
+  env?: Record<string, string>;
+}
+
+export async function startSendarix(opts: StartOptions): Promise<SendarixProcess> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sendarix-test-'));
+  const databaseUrl = process.env.TEST_DATABASE_URL ? await freshPostgresDatabase(process.env.TEST_DATABASE_URL) : undefined;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    SENDARIX_DATA_DIR: dataDir,
+    TEMPORAL_ADDRESS: opts.temporalAddress ?? (process.env.SENDARIX_TEST_TEMPORAL_ADDRESS as string),
+    SENDARIX_TASK_QUEUE: `test-${randomUUID()}`,
+    SMTP_URL: opts.smtpUrl,
+    SENDARIX_BOOTSTRAP_API_KEY: TEST_API_KEY,
+    SENDARIX_DEFAULT_FROM: 'Sendarix Tests <tests@sendarix.test>',
+    SENDARIX_RETRY_SCHEDULE: '1s,1s,1s,1s,1s',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...opts.env,
+  };
+  if (databaseUrl) await runScript(['scripts/migrate.ts', 'deploy'], env);
+
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: string[] = [];
+  const url = await waitForReady(child, logs);
+  const apiKey = env.SENDARIX_BOOTSTRAP_API_KEY as string;
+
+  return {
+    url,
+    apiKey,
+    dataDir,
+    logs,
+    pid: child.pid as number,
+    api: (method, pathname, body, headers = {}) => request(url, method, pathname, body, { authorization: `Bearer ${apiKey}`, ...headers }),
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function request(
+  baseUrl: string,
+  method: string,
+  pathname: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${baseUrl}${pathname}`, init);
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+function waitForReady(child: ChildProcess, logs: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sendarix did not start:\n${logs.slice(-30).join('\n')}`)), READY_TIMEOUT_MS);
+    const onLine = (line: string) => {
+      logs.push(line);
+      if (process.env.SENDARIX_TEST_LOGS) process.stderr.write(`${line}\n`);
+      try {
+        const entry = JSON.parse(line) as { msg?: string; api_url?: string };
+        if (entry.msg === 'sendarix ready' && entry.api_url) {
+          clearTimeout(timer);
+          resolve(entry.api_url);
+        }
+      } catch {
+        // not a log line
+      }
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffer = '';
+      stream?.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        lines.forEach(onLine);
+      });
+    }
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sendarix exited with ${code}:\n${logs.slice(-30).join('\n')}`));
+    });
+  });
+}
+
+async function runScript(args: string[], env: Record<string, string>): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`${args.join(' ')} failed (${code}): ${output}`);
+}
+
+/** A new, empty database on the server TEST_DATABASE_URL points at, so that each suite starts clean. */
+async function freshPostgresDatabase(adminUrl: string): Promise<string> {
+  const name = `sendarix_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = new PgClient({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
