@@ -1,5 +1,5 @@
 /** Unit tests end in `.unit.test.ts`, integration tests (real Temporal, database, SMTP) in `.int.test.ts`. */
-const transform = { '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+const transform = { '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }] };
 
 module.exports = {
   projects: [
@@ -11,7 +11,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.int.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-timeout.ts'],
     },
   ],
 };

@@ -45,8 +45,8 @@ const refused: Refused[] = [
   ['an empty string', '', ADDRESS_ERROR.INVALID_ADDRESS],
   ['only whitespace', '   ', ADDRESS_ERROR.INVALID_ADDRESS],
   ['no @', 'alice.example.com', ADDRESS_ERROR.INVALID_ADDRESS],
-  ['an empty local part', '@example.com', ADDRESS_ERROR.AMBIGUOUS_ADDRESS],
-  ['an empty local part inside brackets', 'A <@example.com>', ADDRESS_ERROR.AMBIGUOUS_ADDRESS],
+  ['an empty local part', '@example.com', ADDRESS_ERROR.INVALID_ADDRESS],
+  ['an empty local part inside brackets', 'A <@example.com>', ADDRESS_ERROR.INVALID_ADDRESS],
   ['an empty domain', 'alice@', ADDRESS_ERROR.INVALID_ADDRESS],
   ['a quoted local part hiding an @', '"a@b"@evil.com', ADDRESS_ERROR.AMBIGUOUS_ADDRESS],
   ['a quoted local part', '"john doe"@example.com', ADDRESS_ERROR.AMBIGUOUS_ADDRESS],
@@ -113,8 +113,9 @@ describe('parseMailbox', () => {
   it.each(accepted)('accepts %s', (_name, input, expected) => {
     const result = parseMailbox(input);
     if (!result.ok) throw new Error(`refused ${JSON.stringify(input)}: ${result.code} ${result.message}`);
-    expect(result.mailbox).toMatchObject(expected as Record<string, unknown>);
-    if ('name' in expected && expected.name === undefined) expect(result.mailbox).not.toHaveProperty('name');
+    const entries = Object.entries(expected);
+    expect(result.mailbox).toMatchObject(Object.fromEntries(entries.filter(([, v]) => v !== undefined)));
+    for (const [key] of entries.filter(([, v]) => v === undefined)) expect(result.mailbox).not.toHaveProperty(key);
   });
 
   it.each(refused)('refuses %s', (_name, input, code) => {

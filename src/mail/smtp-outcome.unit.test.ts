@@ -19,7 +19,8 @@ afterAll(async () => {
 
 /** Sends one message through real nodemailer and returns what it rejected with. */
 async function sendError(port: number, to: string, options: Record<string, unknown> = {}): Promise<unknown> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ...SHORT_TIMEOUTS_MS, ...options });
+  const settings = { host: '127.0.0.1', port, secure: false, ...SHORT_TIMEOUTS_MS, ...options };
+  const transport = nodemailer.createTransport(settings);
   try {
     await transport.sendMail({ from: 'app@sender.test', to, subject: 'Hello', text: 'Hello there' });
   } catch (err) {
@@ -51,6 +52,13 @@ async function withRawServer<T>(onSocket: (socket: net.Socket) => void, use: (po
 
 const sockets: net.Socket[] = [];
 afterAll(() => sockets.forEach((s) => s.destroy()));
+
+/** Fields given as undefined in a case must be absent from the outcome, the others must match. */
+function expectOutcome(outcome: SmtpOutcome, expected: Partial<SmtpOutcome>): void {
+  const entries = Object.entries(expected);
+  expect(outcome).toMatchObject(Object.fromEntries(entries.filter(([, v]) => v !== undefined)));
+  for (const [key] of entries.filter(([, v]) => v === undefined)) expect(outcome).not.toHaveProperty(key);
+}
 
 type Case = [string, () => Promise<unknown>, Partial<SmtpOutcome>];
 const cases: Case[] = [
@@ -176,9 +184,7 @@ const cases: Case[] = [
 
 describe('classifySmtpError with real nodemailer errors', () => {
   it.each(cases)('%s', async (_name, produce, expected) => {
-    const outcome = classifySmtpError(await produce());
-    expect(outcome).toEqual(expect.objectContaining(expected));
-    for (const [key, value] of Object.entries(expected)) if (value === undefined) expect(outcome).not.toHaveProperty(key);
+    expectOutcome(classifySmtpError(await produce()), expected);
   });
 });
 
@@ -198,17 +204,25 @@ describe('classifySmtpError with values nodemailer does not produce here', () =>
     ],
     [
       'refused relay credentials are temporary: the message is not at fault',
-      Object.assign(new Error('Invalid login'), { code: 'EAUTH', response: '535 5.7.8 Bad credentials', command: 'AUTH PLAIN' }),
+      Object.assign(new Error('Invalid login'), {
+        code: 'EAUTH',
+        response: '535 5.7.8 Bad credentials',
+        command: 'AUTH PLAIN',
+      }),
       { kind: 'temporary', responseCode: 535, enhancedStatus: '5.7.8', reason: 'auth_failed' },
     ],
     [
       'a multi-line reply takes the enhanced code of its lines',
-      Object.assign(new Error('x'), { code: 'EENVELOPE', response: '550-5.1.1 The account\n550 5.1.1 does not exist', command: 'RCPT TO' }),
+      Object.assign(new Error('x'), {
+        code: 'EENVELOPE',
+        response: '550-5.1.1 The account\n550 5.1.1 does not exist',
+        command: 'RCPT TO',
+      }),
       { kind: 'permanent', enhancedStatus: '5.1.1', reason: 'mailbox_unavailable' },
     ],
   ];
   it.each(synthetic)('%s', (_name, err, expected) => {
-    expect(classifySmtpError(err)).toEqual(expect.objectContaining(expected));
+    expectOutcome(classifySmtpError(err), expected);
   });
 });
 

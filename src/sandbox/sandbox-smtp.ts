@@ -22,6 +22,7 @@ const MAX_RECIPIENT_CHARS_IN_NAME = 100;
 const CLOSE_TIMEOUT_MS = 1_000;
 const MESSAGE_ID_HEADER = 'x-sendarix-message-id';
 const EML_SUFFIX = '.eml';
+const DELIVERED_TO = /^Delivered-To:[ \t]*(.*)$/im;
 
 /** Starts the sandbox server; `dir` is the sandbox directory itself (e.g. `<dataDir>/sandbox`), created if missing. */
 export async function startSandboxSmtp(opts: {
@@ -130,13 +131,15 @@ async function describe(file: string): Promise<SandboxMessage> {
   } finally {
     await handle.close();
   }
-  const parsed = await simpleParser(headerBlock(head));
-  const deliveredTo = parsed.headerLines.find((h) => h.key === 'delivered-to');
+  const block = headerBlock(head);
+  const parsed = await simpleParser(block);
+  // Read as UTF-8 here: mailparser decodes raw header lines as Latin-1, which garbles an SMTPUTF8 recipient.
+  const deliveredTo = DELIVERED_TO.exec(block.toString('utf8'))?.[1]?.trim() ?? '';
   const messageId = parsed.headers.get(MESSAGE_ID_HEADER);
   const date = parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : (await stat(file)).mtime;
   return {
     file,
-    recipient: deliveredTo ? deliveredTo.line.slice(deliveredTo.line.indexOf(':') + 1).trim() : '',
+    recipient: deliveredTo,
     subject: parsed.subject ?? '',
     date: date.toISOString(),
     ...(typeof messageId === 'string' ? { messageId } : {}),

@@ -40,7 +40,7 @@ export async function acceptMessage(
 ): Promise<AcceptResult> {
   const project = await deps.prisma.project.findUnique({ where: { id: projectId } }).catch(unavailable('database'));
   const prepared = await prepareMessage(req, {
-    defaultFrom: project?.defaultFrom ?? deps.config.SENDARIX_DEFAULT_FROM,
+    defaultFrom: project?.defaultFrom ?? undefined,
     findTemplate: (name) => findTemplate(deps.prisma, projectId, name).catch(unavailable('database')),
   });
   if (!prepared.ok) throw validationError(prepared.errors);

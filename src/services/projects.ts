@@ -1,4 +1,5 @@
-// The project that the bootstrap key belongs to, made sure of at start-up.
+// The project that the bootstrap key belongs to, made sure of at start-up. Its default sender follows
+// SENDARIX_DEFAULT_FROM; projects made through the API keep their own.
 import type { Db } from '../db/client';
 import { ensureKey, SCOPES } from './api-keys';
 import { seedStarterTemplates } from './templates';
@@ -12,7 +13,7 @@ export async function bootstrapProject(
   await prisma.project.upsert({
     where: { id: DEFAULT_PROJECT_ID },
     create: { id: DEFAULT_PROJECT_ID, name: 'Default project', defaultFrom: opts.defaultFrom },
-    update: {},
+    update: opts.defaultFrom ? { defaultFrom: opts.defaultFrom } : {},
   });
   await seedStarterTemplates(prisma, DEFAULT_PROJECT_ID);
   if (opts.apiKey) {

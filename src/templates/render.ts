@@ -3,10 +3,7 @@
 import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 
-export interface TemplateVariable {
-  name: string;
-  required: boolean;
-}
+export type TemplateVariable = { name: string; required: boolean };
 export interface TemplateSource {
   subject: string;
   html: string;
@@ -15,12 +12,10 @@ export interface TemplateSource {
   variables?: TemplateVariable[];
 }
 export type RenderErrorCode = 'missing_variable' | 'invalid_template' | 'header_injection';
-export interface RenderError {
-  field: string;
-  code: RenderErrorCode;
-  message: string;
-}
-export type RenderResult = { ok: true; subject: string; html: string; text: string } | { ok: false; errors: RenderError[] };
+export type RenderError = { field: string; code: RenderErrorCode; message: string };
+export type RenderResult =
+  | { ok: true; subject: string; html: string; text: string }
+  | { ok: false; errors: RenderError[] };
 
 type Part = 'subject' | 'html' | 'text';
 const PARTS: readonly Part[] = ['subject', 'html', 'text'];
@@ -64,8 +59,10 @@ export function renderTemplate(t: TemplateSource, data: Record<string, unknown>)
       variables = [];
     }
   }
-  // A null-prototype copy: strict lookups then see only the caller's own keys, never Object.prototype.
-  const context: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  // A null-prototype copy: strict lookups then see only the caller's own keys, never Object.prototype. Handlebars puts
+  // the context into its "not defined" message, which needs a string form; a symbol key is out of templates' reach.
+  const toPrimitive = { value: () => 'template data' };
+  const context = Object.create(null, { [Symbol.toPrimitive]: toPrimitive }) as Record<string, unknown>;
   for (const [key, value] of Object.entries(data ?? {})) context[key] = value;
   for (const v of variables) {
     const value = context[v.name];
@@ -96,7 +93,8 @@ function toRenderError(part: Part, err: unknown): RenderError {
   const message = err instanceof Error ? err.message.split('\n')[0] ?? err.message : String(err);
   const undefinedName = NOT_DEFINED.exec(message)?.[1];
   if (undefinedName) {
-    return { field: `template_data.${undefinedName}`, code: 'missing_variable', message: `${undefinedName} is required` };
+    const field = `template_data.${undefinedName}`;
+    return { field, code: 'missing_variable', message: `${undefinedName} is required` };
   }
   return { field: part, code: 'invalid_template', message: `${part}: ${message}` };
 }
@@ -131,7 +129,8 @@ function walk(node: Node, level: number, names: Set<string>): void {
     case 'SubExpression':
     case 'BlockStatement': {
       const call = node as hbs.AST.BlockStatement;
-      const isHelperCall = call.params.length > 0 || (call.hash?.pairs.length ?? 0) > 0 || node.type === 'SubExpression';
+      const hasHash = (call.hash?.pairs.length ?? 0) > 0;
+      const isHelperCall = call.params.length > 0 || hasHash || node.type === 'SubExpression';
       const helper = call.path.type === 'PathExpression' ? (call.path as hbs.AST.PathExpression).original : '';
       if (!isHelperCall) walk(call.path, level, names);
       for (const param of call.params) walk(param, level, names);

@@ -13,7 +13,8 @@ function rendered(result: RenderResult): { subject: string; html: string; text: 
 }
 
 describe('renderTemplate output', () => {
-  const cases: [string, TemplateSource, Record<string, unknown>, Partial<{ subject: string; html: string; text: string }>][] = [
+  type Output = Partial<{ subject: string; html: string; text: string }>;
+  const cases: [string, TemplateSource, Record<string, unknown>, Output][] = [
     [
       'substitutes values in all three parts',
       source('Hi {{name}}', '<p>{{name}}</p>', 'Hello {{name}}'),
@@ -24,7 +25,11 @@ describe('renderTemplate output', () => {
       'escapes HTML in the html part only',
       source('{{v}}', '<p>{{v}}</p>', '{{v}}'),
       { v: '<b>"Tom & Jerry"</b>' },
-      { subject: '<b>"Tom & Jerry"</b>', html: '<p>&lt;b&gt;&quot;Tom &amp; Jerry&quot;&lt;/b&gt;</p>', text: '<b>"Tom & Jerry"</b>' },
+      {
+        subject: '<b>"Tom & Jerry"</b>',
+        html: '<p>&lt;b&gt;&quot;Tom &amp; Jerry&quot;&lt;/b&gt;</p>',
+        text: '<b>"Tom & Jerry"</b>',
+      },
     ],
     [
       'never interprets a value holding template syntax',
@@ -69,6 +74,7 @@ describe('renderTemplate output', () => {
 });
 
 describe('renderTemplate errors', () => {
+  const INVALID_SUBJECT = { field: 'subject', code: 'invalid_template' };
   const cases: [string, TemplateSource, Record<string, unknown>, { field: string; code: string }[]][] = [
     [
       'reports one error per missing required variable',
@@ -103,9 +109,9 @@ describe('renderTemplate errors', () => {
       { name: 'x\r\nBcc: victim@example.com' },
       [{ field: 'subject', code: 'header_injection' }],
     ],
-    ['refuses a syntax error', source('{{#if a}}never closed'), { a: true }, [{ field: 'subject', code: 'invalid_template' }]],
-    ['refuses an unknown helper', source('{{shout name}}'), { name: 'x' }, [{ field: 'subject', code: 'invalid_template' }]],
-    ['refuses the log helper', source('{{log name}}'), { name: 'x' }, [{ field: 'subject', code: 'invalid_template' }]],
+    ['refuses a syntax error', source('{{#if a}}never closed'), { a: true }, [INVALID_SUBJECT]],
+    ['refuses an unknown helper', source('{{shout name}}'), { name: 'x' }, [INVALID_SUBJECT]],
+    ['refuses the log helper', source('{{log name}}'), { name: 'x' }, [INVALID_SUBJECT]],
     ['refuses partials', source('x', '{{> header}}'), {}, [{ field: 'html', code: 'invalid_template' }]],
     [
       'does not reach Object.prototype through a root lookup',
@@ -121,8 +127,18 @@ describe('renderTemplate errors', () => {
   });
 
   it('does not expose prototype properties of nested values', () => {
-    const result = renderTemplate(source('[{{user.constructor.name}}][{{user.__proto__}}]'), { user: { name: 'x' } });
+    // Handlebars reports each blocked property once on the console; that report is expected here.
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const result = renderTemplate(source('[{{user.constructor}}][{{user.__proto__}}]'), { user: { name: 'x' } });
+    consoleError.mockRestore();
     expect(result.ok ? result.subject : '').toBe('[][]');
+  });
+
+  it('refuses a path through a blocked prototype property instead of following it', () => {
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const result = renderTemplate(source('{{user.constructor.name}}'), { user: { name: 'x' } });
+    jest.restoreAllMocks();
+    expect(result).toMatchObject({ ok: false, errors: [{ code: 'missing_variable' }] });
   });
 });
 
@@ -150,7 +166,7 @@ describe('extractVariables', () => {
     ['leaves out block params', '{{#each rows as |row|}}{{row.id}}{{/each}}', ['rows']],
     ['reads @root paths inside blocks', '{{#with user}}{{@root.site}} {{@index}}{{/with}}', ['site', 'user']],
     ['reads this-prefixed paths at the root', '{{this.plan}}', ['plan']],
-    ['finds variables in triple-stash and subexpressions', '{{{raw}}} {{lookup (lookup a b) c}}', ['a', 'b', 'c', 'raw']],
+    ['finds triple-stash and subexpression variables', '{{{raw}}} {{lookup (lookup a b) c}}', ['a', 'b', 'c', 'raw']],
     ['ignores comments and literals', '{{! {{hidden}} }}{{lookup "x" 1}}', []],
   ];
   it.each(cases)('%s', (_name, text, expected) => {

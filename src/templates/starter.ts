@@ -12,6 +12,8 @@ export interface StarterTemplate extends TemplateSource {
 const required = (name: string): TemplateVariable => ({ name, required: true });
 const optional = (name: string): TemplateVariable => ({ name, required: false });
 
+const PRESENTATION = 'role="presentation" width="100%" cellpadding="0" cellspacing="0"';
+
 /** Wraps body HTML in the shared layout, which adds no variables of its own. */
 function layout(title: string, body: string): string {
   return [
@@ -19,9 +21,9 @@ function layout(title: string, body: string): string {
     '<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">',
     `<title>${title}</title></head>`,
     '<body style="margin:0;padding:0;background:#f4f5f7;font-family:Helvetica,Arial,sans-serif;color:#1f2328">',
-    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center" style="padding:24px">',
-    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;',
-    'border-radius:8px;padding:32px;line-height:1.5;font-size:16px"><tr><td>',
+    `<table ${PRESENTATION}><tr><td align="center" style="padding:24px">`,
+    `<table ${PRESENTATION} style="max-width:560px;background:#ffffff;border-radius:8px;padding:32px;`,
+    'line-height:1.5;font-size:16px"><tr><td>',
     body,
     '</td></tr></table></td></tr></table></body></html>',
   ].join('\n');
@@ -30,6 +32,8 @@ function layout(title: string, body: string): string {
 const button = (href: string, label: string): string =>
   `<p style="margin:24px 0"><a href="${href}" style="background:#2454d6;color:#ffffff;padding:12px 20px;` +
   `border-radius:6px;text-decoration:none;display:inline-block">${label}</a></p>`;
+
+const OTP_WARNING = 'Nobody from our team will ever ask you for this code. If you did not try to sign in, ignore this.';
 
 const note = (text: string): string => `<p style="color:#59636e;font-size:14px">${text}</p>`;
 
@@ -44,11 +48,11 @@ export const STARTER_TEMPLATES: readonly StarterTemplate[] = [
       '<p>Here is your verification code:</p>\n' +
         '<p style="font-size:32px;font-weight:bold;letter-spacing:6px;margin:16px 0">{{code}}</p>\n' +
         '<p>It stops working in {{expires_in}}.</p>\n' +
-        note('Nobody from our team will ever ask you for this code. If you did not try to sign in, you can ignore this.'),
+        note(OTP_WARNING),
     ),
     text:
       'Your verification code is {{code}}\n\nIt stops working in {{expires_in}}.\n\n' +
-      'Nobody from our team will ever ask you for this code. If you did not try to sign in, you can ignore this.\n',
+      `${OTP_WARNING}\n`,
   },
   {
     name: 'password-reset',

@@ -71,7 +71,7 @@ export async function startSendarix(opts: StartOptions): Promise<SendarixProcess
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000).unref())]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
