@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'generated/', 'data/', 'coverage/', '*.config.js', '*.config.mjs'] },
+  { ignores: ['node_modules/', 'generated/', 'data/', 'coverage/', '*.config.js', '*.config.mjs', 'prisma.config.ts', '.tmp-verify/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,2 +1,0 @@
-import { createTimeSkippingEnv } from '../test/support/time-skipping';
-createTimeSkippingEnv().then(() => console.log('unexpected'), (e: Error) => console.log('error:', e.message));
