@@ -6,9 +6,8 @@ import { authenticate } from './auth';
 import type { ApiDeps } from './deps';
 import { errorMiddleware } from './error-middleware';
 import { checkHealth } from './health';
-import { messageRoutes } from './messages/routes';
+import { API_MODULES } from './modules';
 import { openApiDocument } from './openapi';
-import { projectRoutes } from './projects/routes';
 import { rateLimit } from './rate-limit';
 
 export function createApp(deps: ApiDeps): Koa {
@@ -18,7 +17,7 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(rateLimit(deps.config.SENDARIX_RATE_LIMIT_PER_MINUTE));
 
   const open = new Router();
-  const document = openApiDocument();
+  const document = openApiDocument(API_MODULES);
   open.get('/health', async (ctx) => {
     const health = await checkHealth(deps);
     ctx.status = health.ok ? 200 : 503;
@@ -33,7 +32,7 @@ export function createApp(deps: ApiDeps): Koa {
 
   const v1 = new Router();
   v1.use('/v1', authenticate(deps));
-  for (const router of [messageRoutes(deps), projectRoutes(deps)]) {
+  for (const router of API_MODULES.map((m) => m.routes(deps))) {
     v1.use(router.routes());
     v1.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError('method_not_allowed', 'method not allowed') }));
   }

@@ -9,6 +9,7 @@ import { seedStarterTemplates } from '../../services/templates';
 import { requireScope } from '../auth';
 import { readJsonBody } from '../body';
 import type { ApiDeps } from '../deps';
+import { bearer, commonErrors, errorResponse, json } from '../openapi-helpers';
 import { fieldErrors } from '../schemas';
 
 export const createProjectSchema = z
@@ -46,3 +47,14 @@ export function projectRoutes({ prisma }: ApiDeps): Router {
 
   return router;
 }
+
+export const projectsOpenApi: Record<string, object> = {
+  '/v1/projects': {
+    post: {
+      summary: 'Create a project (admin scope); answers its first API key, shown once',
+      security: bearer,
+      requestBody: { required: true, content: json(createProjectSchema) },
+      responses: { '201': { description: 'Created' }, '422': errorResponse('Validation failed'), ...commonErrors },
+    },
+  },
+};
