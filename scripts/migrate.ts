@@ -1,20 +1,25 @@
-// `npm run migrate` applies committed migrations to DATABASE_URL; `npm run migrate:new NAME` writes a new
+// `npm run migrate` applies committed migrations to DATABASE_URL (or the embedded database); `npm run migrate:new NAME` writes a new
 // migration from the schema file, computed on an in-memory PGlite (no database server needed).
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { loadConfig } from '../src/config';
-import { pgMigrationAdapter } from '../src/db/client';
+import { openDatabase, pgMigrationAdapter } from '../src/db/client';
 import { applyMigrations, diffMigrationsToSchema, PRISMA_DIR } from '../src/db/migrate';
 
 async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
   if (command === 'deploy') {
     const config = loadConfig();
-    if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for `npm run migrate`');
-    const applied = await applyMigrations(pgMigrationAdapter(config.DATABASE_URL));
-    console.log(JSON.stringify({ applied }));
+    if (config.DATABASE_URL) {
+      console.log(JSON.stringify({ applied: await applyMigrations(pgMigrationAdapter(config.DATABASE_URL)) }));
+      return;
+    }
+    // Without DATABASE_URL: the embedded database in the data folder (what `npm start` does at start-up).
+    const database = await openDatabase({ pgliteDir: path.join(config.dataDir, 'pglite') });
+    await database.close();
+    console.log(JSON.stringify({ applied: 'embedded database in ' + config.dataDir + ' is up to date' }));
     return;
   }
   if (command === 'new') {

@@ -1,10 +1,45 @@
 // The one place that reads process.env. Parsed once; a bad value stops start-up naming the variable.
 import path from 'node:path';
 import { z } from 'zod';
-import { parseDurationList } from './duration';
+import { parseDnsServers } from './domains/dns-servers';
+import { parseDuration, parseDurationList } from './duration';
+import { WEBHOOK_TASK_QUEUE } from './workflows/definitions';
 
 /** Retry delays after each failed attempt: 30 s, 5 min, 30 min, 2 h, 5 h (six attempts in all). */
 export const DEFAULT_RETRY_SCHEDULE = '30s,5m,30m,2h,5h';
+
+/** Webhook retry delays after each failed POST: about a day in all (eleven attempts). */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,2h,4h,8h,8h';
+
+/** A comma-separated duration list (`30s,5m`) parsed into milliseconds. */
+function durationListMs(defaultValue: string) {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((v, ctx) => {
+      const parsed = parseDurationList(v);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: parsed.message });
+        return z.NEVER;
+      }
+      return parsed.valuesMs;
+    });
+}
+
+/** One duration (`3d`, `90s`) parsed into milliseconds. */
+function durationMs(defaultValue: string) {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 90s, 12h or 3d` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -22,6 +57,8 @@ const schema = z.object({
   TEMPORAL_UI_URL: z.string().url().optional(),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   TEMPORAL_PORT: z.coerce.number().int().min(0).max(65535).default(7233),
+  /** Off for a Temporal server where Sendarix's search attributes are not registered (they cannot be used there). */
+  SENDARIX_SEARCH_ATTRIBUTES: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   SENDARIX_TASK_QUEUE: z.string().min(1).default('sendarix-messages'),
   SMTP_URL: z
     .string()
@@ -44,6 +81,37 @@ const schema = z.object({
   SENDARIX_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   SENDARIX_HOSTNAME: z.string().min(1).default('sendarix.localhost'),
   SENDARIX_PUBLIC_URL: z.string().url().optional(),
+  /** Signs one-click unsubscribe links; `npm start` without it keeps a generated one in the data folder. */
+  SENDARIX_UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Mailbox offered as a second List-Unsubscribe target (`<mailto:…>`); unset offers only the HTTPS link. */
+  SENDARIX_UNSUBSCRIBE_MAILTO: z.string().regex(/^[^\s@<>,;?]+@[A-Za-z0-9.-]+$/, 'must be an email address').optional(),
+  /** Name servers for sender-domain checks (`ip[:port]`, comma-separated); unset means the system resolver. */
+  SENDARIX_DNS_SERVERS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const parsed = parseDnsServers(v);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: parsed.message });
+        return z.NEVER;
+      }
+      return parsed.servers;
+    }),
+  /** SPF mechanism suggested to sender domains: `include:<this>`; unset suggests `a:<SENDARIX_HOSTNAME>`. */
+  SENDARIX_SPF_INCLUDE: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a domain name').optional(),
+  /** Address for aggregate DMARC reports in the suggested DMARC record (`rua=mailto:<this>`). */
+  SENDARIX_DMARC_RUA: z.string().regex(/^[^\s@;,]+@[A-Za-z0-9.-]+$/, 'must be an email address').optional(),
+  /** Task queue of the webhook workflows; a deployment sharing a namespace with another sets its own. */
+  SENDARIX_WEBHOOK_TASK_QUEUE: z.string().min(1).default(WEBHOOK_TASK_QUEUE),
+  SENDARIX_WEBHOOK_RETRY_SCHEDULE: durationListMs(DEFAULT_WEBHOOK_RETRY_SCHEDULE),
+  /** An endpoint failing without a success for this long is disabled. */
+  SENDARIX_WEBHOOK_DISABLE_AFTER: durationMs('3d'),
+  /** Lets webhooks target loopback and private addresses (development and tests only). */
+  SENDARIX_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('production'),
 });

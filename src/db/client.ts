@@ -15,7 +15,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Options: `url` for PostgreSQL, otherwise `pgliteDir` (a folder, or `memory://` for tests). */
+/**
+ * Options: `url` for PostgreSQL, otherwise `pgliteDir` (a folder, or `memory://`). PGlite is migrated unless
+ * `migrate` is false; PostgreSQL only when `migrate` is true (there `npm run migrate` is the usual way).
+ */
 export interface OpenDatabaseOptions {
   url?: string;
   pgliteDir?: string;
@@ -32,7 +35,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   if (!dir.startsWith('memory://')) fs.mkdirSync(path.dirname(dir), { recursive: true });
   const pglite = new PGlite(dir);
   await pglite.waitReady;
-  await applyMigrations(new PrismaPGlite(pglite));
+  if (opts.migrate !== false) await applyMigrations(new PrismaPGlite(pglite));
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,

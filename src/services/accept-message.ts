@@ -4,10 +4,12 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
+import { isSenderDomainAllowed } from '../domains/sender-policy';
 import { ApiError, DependencyUnavailable, validationError } from '../errors';
 import { canonicalJson, messageIdForKey, randomId, sha256Hex } from '../ids';
 import type { Logger } from '../logger';
 import type { MessageAccepted, SendMessageRequest } from '../api/schemas';
+import { withListUnsubscribe } from '../unsubscribe/links';
 import { messageWorkflowId, type MessageWorkflowInput } from '../workflows/definitions';
 import { PROJECT, RECIPIENT_DOMAIN, STATUS, TEMPLATE } from '../workflows/search-attributes';
 import { prepareMessage, type PreparedMessage } from './message-request';
@@ -37,11 +39,18 @@ export async function acceptMessage(
   projectId: string,
   req: SendMessageRequest,
   headerKey: string | undefined,
+  /** The calling key's environment; only `test` keys may send from the sandbox identity. */
+  environment = 'live',
 ): Promise<AcceptResult> {
   const project = await deps.prisma.project.findUnique({ where: { id: projectId } }).catch(unavailable('database'));
+  const hostname = deps.config.SENDARIX_HOSTNAME;
+  const senderPolicy = { projectId, defaultFrom: project?.defaultFrom, environment, hostname };
   const prepared = await prepareMessage(req, {
     defaultFrom: project?.defaultFrom ?? undefined,
+    ignoreSubaddress: project?.suppressionIgnoresSubaddress ?? false,
     findTemplate: (name) => findTemplate(deps.prisma, projectId, name).catch(unavailable('database')),
+    isSenderDomainAllowed: (domain) =>
+      isSenderDomainAllowed(deps.prisma, senderPolicy, domain).catch(unavailable('database')),
   });
   if (!prepared.ok) throw validationError(prepared.errors);
   const key = idempotencyKeyOf(headerKey, prepared.message.idempotencyKeyFromHeaders);
@@ -70,9 +79,10 @@ export async function acceptMessage(
     const generation = existing ? existing.generation + 1 : 0;
     const messageId = key ? messageIdForKey(projectId, key, generation) : randomId('msg');
     const createdAt = new Date();
-    const response = acceptedResponse(messageId, prepared.message, createdAt);
+    const ready = withListUnsubscribe(prepared.message, messageId, deps.config);
+    const response = acceptedResponse(messageId, ready, createdAt);
     try {
-      await storeMessage(deps.prisma, { projectId, messageId, key, requestHash, generation, createdAt, response, prepared: prepared.message, existingExpired: Boolean(existing), metadata: req.metadata, tags: req.tags });
+      await storeMessage(deps.prisma, { projectId, messageId, key, requestHash, generation, createdAt, response, prepared: ready, existingExpired: Boolean(existing), metadata: req.metadata, tags: req.tags });
     } catch (err) {
       if ((err as { code?: string }).code === UNIQUE_VIOLATION) continue; // a concurrent identical request won
       throw new DependencyUnavailable('database', err);
@@ -186,6 +196,7 @@ function workflowInput(config: Config, messageId: string, projectId: string, pre
     scheduledAt: prepared.scheduledAt?.toISOString(),
     retryScheduleMs: config.SENDARIX_RETRY_SCHEDULE,
     nextEventSeq: 1,
+    searchAttributes: config.SENDARIX_SEARCH_ATTRIBUTES,
   };
 }
 
@@ -196,7 +207,7 @@ async function startWorkflow(deps: AcceptDeps, input: MessageWorkflowInput, prep
       workflowId: messageWorkflowId(input.messageId),
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       args: [input],
-      typedSearchAttributes: [
+      typedSearchAttributes: !input.searchAttributes ? undefined : [
         { key: STATUS, value: prepared.scheduledAt ? 'scheduled' : 'queued' },
         { key: PROJECT, value: input.projectId },
         { key: RECIPIENT_DOMAIN, value: prepared.recipient.asciiDomain },

@@ -30,6 +30,8 @@ export interface MessageWorkflowInput {
   retryScheduleMs: number[];
   /** Sequence number of the next event: the API writes the first one when it accepts the message. */
   nextEventSeq: number;
+  /** Whether the server has Sendarix's search attributes registered (SENDARIX_SEARCH_ATTRIBUTES). */
+  searchAttributes: boolean;
 }
 
 export interface MessageState {
@@ -56,4 +58,24 @@ export const stateQuery = defineQuery<MessageState>('state');
 /** The workflow id of a message: one message, one id, so Temporal refuses a second run. */
 export function messageWorkflowId(messageId: string): string {
   return `message-${messageId}`;
+}
+
+/** Task queue of the webhook workflows and their activities, apart so a slow endpoint never holds up a message. */
+export const WEBHOOK_TASK_QUEUE = 'sendarix-webhooks';
+
+export interface WebhookWorkflowInput {
+  deliveryId: string;
+  endpointId: string;
+  /** Delays between attempts; one more attempt than delays is made (none for a replay). */
+  retryScheduleMs: number[];
+  /** A replay posts even when the delivery already succeeded; the original run stops once one has. */
+  replay?: boolean;
+}
+
+/** How one webhook workflow ends. */
+export type WebhookDeliveryOutcome = 'delivered' | 'failed' | 'skipped_endpoint_disabled' | 'skipped_delivery_gone';
+
+/** One webhook workflow per (endpoint, event): starting it twice is harmless. */
+export function webhookWorkflowId(endpointId: string, eventId: string): string {
+  return `webhook-${endpointId}-${eventId}`;
 }

@@ -59,7 +59,7 @@ export async function messageWorkflow(input: MessageWorkflowInput): Promise<Mess
   const record = async (status: MessageStatus, type: string, data: Record<string, unknown> = {}, final = false) => {
     state.status = status;
     await bookkeeping.recordEvent({ messageId, projectId, seq: seq++, type, status, data, final });
-    upsertSearchAttributes([{ key: STATUS, value: status }]);
+    if (input.searchAttributes) upsertSearchAttributes([{ key: STATUS, value: status }]);
   };
   const finish = async (status: MessageStatus, type: string, data: Record<string, unknown> = {}) => {
     await record(status, type, data, true);
@@ -79,7 +79,7 @@ export async function messageWorkflow(input: MessageWorkflowInput): Promise<Mess
   }
 
   const route = await bookkeeping.routeMessage({ messageId, projectId });
-  upsertSearchAttributes([{ key: ROUTE, value: route.name }]);
+  if (input.searchAttributes) upsertSearchAttributes([{ key: ROUTE, value: route.name }]);
   await record('sending', 'accepted', { route: route.name });
 
   const maxAttempts = input.retryScheduleMs.length + 1;
@@ -100,7 +100,7 @@ export async function messageWorkflow(input: MessageWorkflowInput): Promise<Mess
       return finish('bounced', 'bounced', { attempt, bounce_type: 'soft', reason: 'retries_exhausted', smtp: result });
     }
     state.nextAttemptAt = new Date(Date.now() + delayMs).toISOString();
-    await record('deferred', 'deferred', { attempt, next_attempt_at: state.nextAttemptAt, smtp: result });
+    await record('deferred', 'deferred', { attempt, retry_in_ms: delayMs, next_attempt_at: state.nextAttemptAt, smtp: result });
 
     if (await condition(() => cancelRequested, delayMs)) {
       return finish('cancelled', 'cancelled', { while: 'deferred', attempts: attempt });
