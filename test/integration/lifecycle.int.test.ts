@@ -1,6 +1,7 @@
 // The message lifecycle end to end: HTTP API → Temporal workflow → SMTP peer, on real parts.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { stateQuery } from '../../src/workflows/definitions';
 import { eventually, startSendarix, type SendarixProcess } from '../support/sendarix';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
 
@@ -194,6 +195,8 @@ describe('scheduling and cancelling', () => {
     expect(res.body.status).toBe('scheduled');
     const id = res.body.message_id as string;
     expect((await sx.api('GET', `/v1/messages/${id}`)).body.status).toBe('scheduled');
+    const live = await temporal.workflow.getHandle(`message-${id}`).query(stateQuery);
+    expect(live).toMatchObject({ messageId: id, status: 'scheduled', attempts: 0 });
 
     const del = await sx.api('DELETE', `/v1/messages/${id}`);
     expect(del.status).toBe(200);
