@@ -38,6 +38,8 @@ const OUTPUT_TAIL_LINES = 40;
  */
 const DYNAMIC_CONFIG_VALUES = [
   'frontend.enableServerVersionCheck=false',
+  // Task priority (Sendarix's high/normal/low tiers) is honoured only by the new matcher in server 1.29.
+  'matching.useNewMatcher=true',
   'frontend.enableUpdateWorkflowExecution=true',
   'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
 ];
