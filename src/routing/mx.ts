@@ -48,16 +48,13 @@ export function tryNextHost(result: SmtpResult): boolean {
 }
 
 /**
- * Sends through each host in turn until one gives an answer about the message itself. The result of the
- * last host tried is returned, with the host it came from.
+ * Sends through each target (an exchanger's address) in turn until one gives an answer about the message
+ * itself. The result of the last target tried is returned.
  */
-export async function deliverViaMx(
-  hosts: string[],
-  send: (host: string) => Promise<SmtpResult>,
-): Promise<SmtpResult & { host?: string }> {
-  let last: SmtpResult & { host?: string } = { kind: 'temporary', reason: 'no_mx_host' };
-  for (const host of hosts) {
-    last = { ...(await send(host)), host };
+export async function deliverViaMx<T>(targets: T[], send: (target: T) => Promise<SmtpResult>): Promise<SmtpResult> {
+  let last: SmtpResult = { kind: 'temporary', reason: 'no_mx_host' };
+  for (const target of targets) {
+    last = await send(target);
     if (!tryNextHost(last)) return last;
   }
   return last;

@@ -69,7 +69,8 @@ async function poll(condition: () => boolean, timeoutMs = DEFAULT_WAIT_MS): Prom
 }
 
 /** Starts the peer on 127.0.0.1 with an OS-chosen port; `smtputf8: false` makes it a server without SMTPUTF8. */
-export async function startSmtpPeer(opts: { smtputf8?: boolean } = {}): Promise<SmtpPeer> {
+/** `host` and `port` let several peers share one port on different loopback addresses, as MX hosts do. */
+export async function startSmtpPeer(opts: { smtputf8?: boolean; host?: string; port?: number } = {}): Promise<SmtpPeer> {
   const smtputf8 = opts.smtputf8 ?? true;
   const behaviours = new Map<string, Behaviour>();
   const rcptAttempts = new Map<string, number>();
@@ -151,13 +152,13 @@ export async function startSmtpPeer(opts: { smtputf8?: boolean } = {}): Promise<
   });
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.server.address() as AddressInfo;
 
   return {
     port,
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://${opts.host ?? '127.0.0.1'}:${port}`,
     received,
     get dataCount() {
       return dataCount;
