@@ -64,6 +64,8 @@ const schema = z.object({
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
+  /** Port of mail exchangers for routes of type `mx` (25 everywhere on the internet; tests point it at peers). */
+  SENDARIX_MX_PORT: z.coerce.number().int().min(1).max(65535).default(25),
   SENDARIX_SANDBOX_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2526),
   SENDARIX_BOOTSTRAP_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   SENDARIX_DEFAULT_FROM: z.string().optional(),
@@ -112,6 +114,22 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** SMTP relay ingress (AUTH with an API key); 587 is the submission port for production. `0` picks a free one. */
+  SENDARIX_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  SENDARIX_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /** PEM files of the STARTTLS certificate; `npm start` without them keeps a self-signed one in the data folder. */
+  SENDARIX_SMTP_TLS_CERT: z.string().min(1).optional(),
+  SENDARIX_SMTP_TLS_KEY: z.string().min(1).optional(),
+  /** AUTH without STARTTLS; unset means allowed for `npm start` on a loopback host and refused otherwise. */
+  SENDARIX_SMTP_ALLOW_INSECURE_AUTH: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+  /** Largest message the relay takes (advertised as SIZE; a larger one is answered 552). */
+  SENDARIX_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  /** Listener for bounces and complaints sent to `bounces+<message id>@SENDARIX_HOSTNAME` (no AUTH). */
+  SENDARIX_INBOUND_PORT: z.coerce.number().int().min(0).max(65535).default(2527),
+  SENDARIX_INBOUND_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('production'),
 });

@@ -6,17 +6,31 @@ import path from 'node:path';
 import { createApp } from './api/app';
 import { loadConfig } from './config';
 import { createLogger, type Logger } from './logger';
-import { configuredRoutes, connectClient, createMessageWorker, installTemporalLogging, listen, openConfiguredDatabase } from './runtime';
+import {
+  configuredRoutes,
+  connectClient,
+  createMessageWorker,
+  createWebhookWorker,
+  installTemporalLogging,
+  listen,
+  openConfiguredDatabase,
+} from './runtime';
 import { startSandboxSmtp } from './sandbox/sandbox-smtp';
 import { generateSecret } from './services/api-keys';
+import { startSmtpServices } from './smtp/services';
 import { bootstrapProject } from './services/projects';
 import { findTemporalCli } from './temporal/cli';
 import { startDevServer } from './temporal/dev-server';
+import { generateUnsubscribeSecret } from './unsubscribe/token';
 
 type Stop = () => Promise<unknown> | unknown;
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const loaded = loadConfig();
+  // Unsubscribe links in sent mail must keep working across restarts, so a generated secret is kept on disk.
+  const unsubscribeSecret = loaded.SENDARIX_UNSUBSCRIBE_SECRET
+    ?? keptSecret(path.join(loaded.dataDir, 'unsubscribe-secret'), generateUnsubscribeSecret);
+  const config = { ...loaded, SENDARIX_UNSUBSCRIBE_SECRET: unsubscribeSecret };
   const logger = createLogger(config.LOG_LEVEL);
   installTemporalLogging(logger);
   const stops: Stop[] = [];
@@ -59,10 +73,14 @@ async function main(): Promise<void> {
   const temporal = await connectClient(address, config.TEMPORAL_NAMESPACE);
   stops.unshift(() => temporal.connection.close());
   const { routes, defaultRoute } = configuredRoutes(config, sandboxPort);
-  const { worker, transports, connection } = await createMessageWorker({ config, database, logger, address, routes, defaultRoute });
-  const running = worker.run();
+  const { worker, transports, connection, routeWorkers } = await createMessageWorker({ config, database, logger, address, routes, defaultRoute, temporal });
+  await routeWorkers.start();
+  const webhookWorker = await createWebhookWorker({ config, database, logger, connection });
+  const running = Promise.all([worker.run(), webhookWorker.run()]);
   stops.unshift(async () => {
     worker.shutdown();
+    webhookWorker.shutdown();
+    await routeWorkers.stop();
     await running;
     transports.close();
     await connection.close();
@@ -72,6 +90,8 @@ async function main(): Promise<void> {
   const server = await listen(app, config.PORT, config.HOST);
   stops.unshift(() => new Promise((resolve) => server.close(resolve)));
   const port = (server.address() as { port: number }).port;
+  const smtp = await startSmtpServices({ prisma: database.prisma, temporal, config, logger }, { embedded: true });
+  stops.unshift(() => smtp.stop());
   logger.info(
     {
       api_url: `http://${config.HOST}:${port}`,
@@ -81,6 +101,8 @@ async function main(): Promise<void> {
       route: defaultRoute,
       sandbox_dir: config.SMTP_URL ? undefined : sandboxDir,
       api_key_file: config.SENDARIX_BOOTSTRAP_API_KEY || config.DATABASE_URL ? undefined : apiKeyFile,
+      smtp_port: smtp.smtpPort,
+      inbound_port: smtp.inboundPort,
     },
     'sendarix ready',
   );
@@ -92,8 +114,13 @@ async function main(): Promise<void> {
 
 /** The embedded default's key: made once, kept in the data folder (mode 600), never logged. */
 function localApiKey(file: string): string {
+  return keptSecret(file, () => generateSecret('test'));
+}
+
+/** A secret made once and kept in `file` (mode 600); later starts read it back. */
+function keptSecret(file: string, generate: () => string): string {
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  const secret = generateSecret('test');
+  const secret = generate();
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;

@@ -4,12 +4,13 @@ import http from 'node:http';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
-import { createActivities } from './activities';
+import { createActivities, webhookActivities } from './activities';
 import { createApp } from './api/app';
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/client';
 import type { Logger } from './logger';
 import { TransportPool, type RouteTarget } from './mail/transports';
+import { RouteWorkers } from './routing/route-workers';
 
 const SDK_LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
@@ -49,7 +50,9 @@ export async function createMessageWorker(opts: {
   address: string;
   routes: Record<string, RouteTarget>;
   defaultRoute: string;
-}): Promise<{ worker: Worker; transports: TransportPool; connection: NativeConnection }> {
+  /** Starts webhook workflows from the activities that record events. */
+  temporal: Client;
+}): Promise<{ worker: Worker; transports: TransportPool; connection: NativeConnection; routeWorkers: RouteWorkers }> {
   const connection = await NativeConnection.connect({ address: opts.address });
   const transports = new TransportPool(opts.routes);
   const activities = createActivities({
@@ -58,6 +61,8 @@ export async function createMessageWorker(opts: {
     defaultRoute: opts.defaultRoute,
     hostname: opts.config.SENDARIX_HOSTNAME,
     logger: opts.logger.child({ component: 'activities' }),
+    temporal: opts.temporal,
+    config: opts.config,
   });
   const worker = await Worker.create({
     connection,
@@ -66,7 +71,37 @@ export async function createMessageWorker(opts: {
     workflowsPath: require.resolve('./workflows'),
     activities,
   });
-  return { worker, transports, connection };
+  const routeWorkers = new RouteWorkers({
+    prisma: opts.database.prisma,
+    connection,
+    namespace: opts.config.TEMPORAL_NAMESPACE,
+    activities,
+    logger: opts.logger.child({ component: 'route-workers' }),
+  });
+  return { worker, transports, connection, routeWorkers };
+}
+
+/**
+ * The worker of the webhook workflows, on their own task queue so that slow endpoints never take a slot from
+ * message delivery. It shares the message worker's connection; its bundle holds the webhook workflow only.
+ */
+export async function createWebhookWorker(opts: {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  connection: NativeConnection;
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.config.TEMPORAL_NAMESPACE,
+    taskQueue: opts.config.SENDARIX_WEBHOOK_TASK_QUEUE,
+    workflowsPath: require.resolve('./workflows/webhook'),
+    activities: webhookActivities({
+      prisma: opts.database.prisma,
+      logger: opts.logger.child({ component: 'webhooks' }),
+      config: opts.config,
+    }),
+  });
 }
 
 /** The routes a worker knows: the configured relay (SMTP_URL) or the local sandbox. */

@@ -1,9 +1,10 @@
 // One SMTP attempt. SMTP answers are results, classified once; only infrastructure trouble (database down)
 // throws, so that Temporal retries the activity itself.
 import { ApplicationFailure } from '@temporalio/activity';
+import { dkimOptionsFor } from '../domains/signing';
 import { composeMail } from '../mail/compose';
 import type { MessageContent } from '../mail/content';
-import { classifySmtpError, deliveredOutcome } from '../mail/smtp-outcome';
+import type { MessageRouter } from '../routing/router';
 import type { SmtpResult } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 
@@ -14,7 +15,7 @@ export interface AttemptInput {
   route: string;
 }
 
-export function deliveryActivities({ prisma, transports, hostname, logger }: ActivityDeps) {
+export function deliveryActivities({ prisma, hostname, logger }: ActivityDeps, router: MessageRouter) {
   return {
     async attemptDelivery({ messageId, projectId, attempt, route }: AttemptInput): Promise<SmtpResult> {
       const message = await prisma.message.findUnique({ where: { id: messageId } });
@@ -28,25 +29,20 @@ export function deliveryActivities({ prisma, transports, hostname, logger }: Act
       }
       await prisma.message.update({ where: { id: messageId }, data: { status: 'sending', attempts: attempt } });
 
-      const mail = composeMail(messageId, message.content as unknown as MessageContent, {
+      const content = message.content as unknown as MessageContent;
+      const dkim = await dkimOptionsFor(prisma, message.projectId, content.from.address);
+      const mail = composeMail(messageId, content, {
         hostname,
         createdAt: message.createdAt,
+        dkim,
       });
-      const sent = await transports
-        .get(route)
-        .sendMail(mail)
-        .then((info) => ({ ok: true as const, info }), (error: unknown) => ({ ok: false as const, error }));
-      let result: SmtpResult;
-      if (sent.ok) {
-        result = deliveredOutcome({ response: String(sent.info.response ?? '') });
-        await prisma.message.update({
-          where: { id: messageId },
-          data: { smtpAcceptedAt: new Date(), smtpMessageId: sent.info.messageId, lastResponse: result as object },
-        });
-      } else {
-        result = classifySmtpError(sent.error);
-        await prisma.message.update({ where: { id: messageId }, data: { lastResponse: result as object } });
-      }
+      const { result, smtpMessageId } = await router.send(projectId, route, message.recipientDomain, mail);
+      await prisma.message.update({
+        where: { id: messageId },
+        data: result.kind === 'delivered'
+          ? { smtpAcceptedAt: new Date(), smtpMessageId, lastResponse: result as object }
+          : { lastResponse: result as object },
+      });
       logger.info({ ...ids, outcome: result.kind, smtp_code: result.responseCode, reason: result.reason }, 'smtp attempt');
       return result;
     },

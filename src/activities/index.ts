@@ -4,15 +4,26 @@ import { deliveryActivities } from './delivery';
 import { recordActivities } from './record';
 import { routingActivities } from './routing';
 import { suppressionActivities } from './suppression';
+import { createDnsResolver } from '../domains/resolver';
+import { MessageRouter } from '../routing/router';
 
 export function createActivities(deps: ActivityDeps) {
+  const router = new MessageRouter({
+    prisma: deps.prisma,
+    transports: deps.transports,
+    defaultRoute: deps.defaultRoute,
+    dns: createDnsResolver(deps.config.SENDARIX_DNS_SERVERS),
+    mxPort: deps.config.SENDARIX_MX_PORT,
+    hostname: deps.hostname,
+  });
   return {
     ...recordActivities(deps),
     ...suppressionActivities(deps),
-    ...routingActivities(deps),
-    ...deliveryActivities(deps),
+    ...routingActivities(deps, router),
+    ...deliveryActivities(deps, router),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+export { webhookActivities, type WebhookActivities, type WebhookActivityDeps } from './webhooks';
 export type { ActivityDeps } from './deps';

@@ -1,6 +1,7 @@
 // Writes a message's state change: the event and the new status in one transaction, keyed on the
 // workflow's sequence number so that a retried activity writes nothing twice.
 import { ApplicationFailure } from '@temporalio/activity';
+import { fanOutFirstEvent, fanOutStoredEvent } from '../webhooks/stored-event';
 import type { MessageStatus } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 
@@ -16,7 +17,8 @@ export interface RecordEventInput {
 
 const DEAD_LETTER_STATUSES: readonly MessageStatus[] = ['bounced'];
 
-export function recordActivities({ prisma, logger }: ActivityDeps) {
+export function recordActivities(deps: ActivityDeps) {
+  const { prisma, logger } = deps;
   return {
     async recordEvent(input: RecordEventInput): Promise<void> {
       const { messageId, projectId, seq, type, status, data, final } = input;
@@ -44,6 +46,9 @@ export function recordActivities({ prisma, logger }: ActivityDeps) {
         }
       });
       logger.info({ message_id: messageId, project_id: projectId, event: `message.${type}`, status }, 'message event');
+      // The API wrote the first event (sequence 0) itself; it reaches the webhooks with the workflow's first one.
+      if (seq === 1) await fanOutFirstEvent(deps, messageId);
+      await fanOutStoredEvent(deps, eventId, status);
     },
   };
 }

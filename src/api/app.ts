@@ -3,8 +3,10 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { ApiError } from '../errors';
 import { authenticate } from './auth';
+import { dashboardRoutes } from './dashboard/routes';
 import type { ApiDeps } from './deps';
 import { errorMiddleware } from './error-middleware';
+import { unsubscribeRoutes } from '../unsubscribe/routes';
 import { checkHealth } from './health';
 import { API_MODULES } from './modules';
 import { openApiDocument } from './openapi';
@@ -29,6 +31,10 @@ export function createApp(deps: ApiDeps): Koa {
     ctx.body = document;
   });
   app.use(open.routes());
+  // The dashboard's files are public; the page itself signs in with an API key and calls /v1.
+  app.use(dashboardRoutes().routes());
+  // One-click unsubscribe: no API key, the signed token in the path is the credential.
+  app.use(unsubscribeRoutes(deps).routes());
 
   const v1 = new Router();
   v1.use('/v1', authenticate(deps));

@@ -1,14 +1,15 @@
 // Bearer authentication and scope checks.
 import type { Context, Middleware, Next } from 'koa';
 import { ApiError, DependencyUnavailable } from '../errors';
-import { authenticateSecret, type AuthenticatedKey, type Scope } from '../services/api-keys';
+import { authenticateSecret, lastUseIsStale, touchLastUsed } from '../services/api-keys';
+import type { AuthenticatedKey, Scope } from '../services/api-keys';
 import type { ApiDeps } from './deps';
 
 export interface AuthState {
   key: AuthenticatedKey;
 }
 
-export function authenticate({ prisma }: ApiDeps): Middleware {
+export function authenticate({ prisma, logger }: ApiDeps): Middleware {
   return async (ctx: Context, next: Next) => {
     const header = ctx.get('authorization');
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -17,6 +18,13 @@ export function authenticate({ prisma }: ApiDeps): Middleware {
       throw new DependencyUnavailable('database', err);
     });
     if (!key) throw new ApiError('unauthorized', 'invalid or revoked API key');
+    const now = new Date();
+    // last_used_at is bookkeeping: a failed write is logged and the request goes on.
+    if (lastUseIsStale(key.lastUsedAt, now)) {
+      await touchLastUsed(prisma, key.id, now).catch((err: unknown) => {
+        logger.warn({ key_id: key.id, project_id: key.projectId, err }, 'could not record key use');
+      });
+    }
     (ctx.state as AuthState).key = key;
     await next();
   };

@@ -11,6 +11,9 @@ async function main(): Promise<void> {
   if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
     throw new Error('npm run api needs DATABASE_URL and TEMPORAL_ADDRESS; use npm start for the embedded defaults');
   }
+  if (!config.SENDARIX_UNSUBSCRIBE_SECRET) {
+    logger.warn({}, 'SENDARIX_UNSUBSCRIBE_SECRET is not set: messages go out without one-click unsubscribe links');
+  }
   const database = await openConfiguredDatabase(config);
   await bootstrapProject(database.prisma, { apiKey: config.SENDARIX_BOOTSTRAP_API_KEY, defaultFrom: config.SENDARIX_DEFAULT_FROM });
   const temporal = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);

@@ -31,6 +31,8 @@ export const sendMessageSchema = z
       .optional(),
     priority: z.enum(['high', 'normal', 'low']).optional(),
     scheduled_time: z.string().optional().describe('ISO 8601 instant with offset (Z or ±hh:mm)'),
+    unsubscribe: z.boolean().optional()
+      .describe('Add one-click List-Unsubscribe headers (RFC 8058); lifecycle templates add them unless false'),
   })
   .strict();
 

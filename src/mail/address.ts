@@ -71,9 +71,19 @@ export function parseMailbox(input: string): ParseMailboxResult {
   return parseAddrSpec(text.slice(open + 1, close).trim(), name);
 }
 
-/** The suppression key: case-folded local part (subaddresses stay distinct) and the A-label domain. */
-export function normalizeForSuppression(m: Mailbox): string {
-  return m.local.toLowerCase() + '@' + m.asciiDomain;
+export interface SuppressionKeyOptions {
+  /** Drop a `+tag` subaddress, so that `a+tag@x` and `a@x` are one key (a project setting; off by default). */
+  ignoreSubaddress?: boolean;
+}
+
+/**
+ * The suppression key: case-folded local part and the A-label domain (so Unicode and punycode spellings meet).
+ * Subaddresses stay distinct unless `ignoreSubaddress`; a local part that starts with `+` is kept whole.
+ */
+export function normalizeForSuppression(m: Mailbox, opts: SuppressionKeyOptions = {}): string {
+  const local = m.local.toLowerCase();
+  const plus = local.indexOf('+');
+  return (opts.ignoreSubaddress && plus > 0 ? local.slice(0, plus) : local) + '@' + m.asciiDomain;
 }
 
 function parseName(raw: string): string | undefined | Failure {

@@ -158,3 +158,27 @@ describe('normalizeForSuppression', () => {
     expect(normalizeForSuppression(result.mailbox)).toBe(key);
   });
 });
+
+describe('normalizeForSuppression with ignoreSubaddress', () => {
+  const cases: [string, string, boolean, string][] = [
+    ['keeps the tag when the option is off', 'alice+news@example.com', false, 'alice+news@example.com'],
+    ['drops the tag when the option is on', 'Alice+News@Example.com', true, 'alice@example.com'],
+    ['drops everything after the first +', 'a+b+c@example.com', true, 'a@example.com'],
+    ['leaves an address without a tag alone', 'bob@münchen.de', true, 'bob@xn--mnchen-3ya.de'],
+    ['keeps a local part that starts with + whole', '+tag@example.com', true, '+tag@example.com'],
+    ['keeps a trailing + when off', 'carol+@example.com', false, 'carol+@example.com'],
+    ['drops a trailing + when on', 'carol+@example.com', true, 'carol@example.com'],
+  ];
+  it.each(cases)('%s', (_name, input, ignoreSubaddress, key) => {
+    const result = parseMailbox(input);
+    if (!result.ok) throw new Error(result.message);
+    expect(normalizeForSuppression(result.mailbox, { ignoreSubaddress })).toBe(key);
+  });
+
+  it('gives the same key as before when no option is passed', () => {
+    const result = parseMailbox('Dan+X@Example.com');
+    if (!result.ok) throw new Error(result.message);
+    expect(normalizeForSuppression(result.mailbox, {})).toBe(normalizeForSuppression(result.mailbox));
+    expect(normalizeForSuppression(result.mailbox)).toBe('dan+x@example.com');
+  });
+});

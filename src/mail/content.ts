@@ -25,4 +25,19 @@ export interface MessageContent {
   text?: string;
   headers: Record<string, string>;
   attachments: StoredAttachment[];
+  /** One-click unsubscribe targets, written as List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
+  listUnsubscribe?: ListUnsubscribe;
+  /**
+   * The original MIME message (base64) of a message that came in through the SMTP relay: it is sent as it came,
+   * with only the headers Sendarix must set adjusted, and the fields above describe it (attachment contents are
+   * left empty then, since the raw message holds them).
+   */
+  raw?: string;
+}
+
+export interface ListUnsubscribe {
+  /** HTTPS (or configured public) URL that takes the one-click POST. */
+  url: string;
+  /** `mailto:` URI offered beside it, when SENDARIX_UNSUBSCRIBE_MAILTO is set. */
+  mailto?: string;
 }

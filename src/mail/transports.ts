@@ -1,4 +1,4 @@
-// One pooled nodemailer transport per route, created on first use and kept for the worker's life.
+// One pooled nodemailer transport per route (or MX host), created on first use and kept for the worker's life.
 import nodemailer, { type Transporter } from 'nodemailer';
 
 export const CONNECTION_TIMEOUT_MS = 30_000;
@@ -21,19 +21,27 @@ export class TransportPool {
   }
 
   get(route: string): Transporter {
-    const existing = this.transports.get(route);
-    if (existing) return existing;
     const target = this.routes[route];
     if (!target) throw new Error(`unknown route ${route}`);
+    return this.keyed(`configured:${route}`, () => ({ url: target.url }));
+  }
+
+  /**
+   * A pooled transport for `key`, made from `options` (host, port, TLS, auth) the first time. The key must
+   * change when the options do, so an edited route gets a new transport.
+   */
+  keyed(key: string, options: () => Record<string, unknown>): Transporter {
+    const existing = this.transports.get(key);
+    if (existing) return existing;
     const transport = nodemailer.createTransport({
-      url: target.url,
       pool: true,
       maxConnections: POOL_MAX_CONNECTIONS,
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       greetingTimeout: GREETING_TIMEOUT_MS,
       socketTimeout: SOCKET_TIMEOUT_MS,
+      ...options(),
     } as never);
-    this.transports.set(route, transport);
+    this.transports.set(key, transport);
     return transport;
   }
 

@@ -8,12 +8,19 @@ import { isSenderDomainAllowed } from '../domains/sender-policy';
 import { ApiError, DependencyUnavailable, validationError } from '../errors';
 import { canonicalJson, messageIdForKey, randomId, sha256Hex } from '../ids';
 import type { Logger } from '../logger';
+import type { MessageContent } from '../mail/content';
 import type { MessageAccepted, SendMessageRequest } from '../api/schemas';
 import { withListUnsubscribe } from '../unsubscribe/links';
 import { messageWorkflowId, type MessageWorkflowInput } from '../workflows/definitions';
 import { PROJECT, RECIPIENT_DOMAIN, STATUS, TEMPLATE } from '../workflows/search-attributes';
 import { prepareMessage, type PreparedMessage } from './message-request';
 import { findTemplate } from './templates';
+
+/**
+ * Temporal task priority per tier (1 runs first). Activities inherit the workflow's priority, so a high
+ * message overtakes a backlog of low ones at every step; FIFO holds within a tier.
+ */
+export const PRIORITY_KEYS = { high: 1, normal: 3, low: 5 } as const;
 
 /** How long an idempotency key protects against a second send. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -41,6 +48,8 @@ export async function acceptMessage(
   headerKey: string | undefined,
   /** The calling key's environment; only `test` keys may send from the sandbox identity. */
   environment = 'live',
+  /** Content set by the caller beside the validated fields, e.g. the raw MIME of a message relayed over SMTP. */
+  contentExtras: Partial<MessageContent> = {},
 ): Promise<AcceptResult> {
   const project = await deps.prisma.project.findUnique({ where: { id: projectId } }).catch(unavailable('database'));
   const hostname = deps.config.SENDARIX_HOSTNAME;
@@ -79,7 +88,8 @@ export async function acceptMessage(
     const generation = existing ? existing.generation + 1 : 0;
     const messageId = key ? messageIdForKey(projectId, key, generation) : randomId('msg');
     const createdAt = new Date();
-    const ready = withListUnsubscribe(prepared.message, messageId, deps.config);
+    const withExtras = { ...prepared.message, content: { ...prepared.message.content, ...contentExtras } };
+    const ready = withListUnsubscribe(withExtras, messageId, deps.config);
     const response = acceptedResponse(messageId, ready, createdAt);
     try {
       await storeMessage(deps.prisma, { projectId, messageId, key, requestHash, generation, createdAt, response, prepared: ready, existingExpired: Boolean(existing), metadata: req.metadata, tags: req.tags });
@@ -189,7 +199,13 @@ async function storeMessage(prisma: Db, input: StoreInput): Promise<void> {
   });
 }
 
-function workflowInput(config: Config, messageId: string, projectId: string, prepared: PreparedMessage): MessageWorkflowInput {
+/** The workflow's input for a message; a retry overrides `nextEventSeq` to continue after the stored events. */
+export function workflowInput(
+  config: Config,
+  messageId: string,
+  projectId: string,
+  prepared: Pick<PreparedMessage, 'scheduledAt'>,
+): MessageWorkflowInput {
   return {
     messageId,
     projectId,
@@ -200,12 +216,25 @@ function workflowInput(config: Config, messageId: string, projectId: string, pre
   };
 }
 
-async function startWorkflow(deps: AcceptDeps, input: MessageWorkflowInput, prepared: PreparedMessage, req: SendMessageRequest) {
+/** What starting a workflow needs of a message; a retry passes the stored message's values. */
+export type WorkflowStartFields = Pick<PreparedMessage, 'scheduledAt' | 'priority'> & {
+  recipient: Pick<PreparedMessage['recipient'], 'asciiDomain'>;
+};
+
+/** Starts a message's workflow (a second start of the same id is harmless); Temporal trouble is a 503. */
+export async function startWorkflow(
+  deps: AcceptDeps,
+  input: MessageWorkflowInput,
+  prepared: WorkflowStartFields,
+  req: Pick<SendMessageRequest, 'template'>,
+  workflowId = messageWorkflowId(input.messageId),
+) {
   try {
     await deps.temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () => deps.temporal.workflow.start('messageWorkflow', {
       taskQueue: deps.config.SENDARIX_TASK_QUEUE,
-      workflowId: messageWorkflowId(input.messageId),
+      workflowId,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      priority: { priorityKey: PRIORITY_KEYS[prepared.priority] },
       args: [input],
       typedSearchAttributes: !input.searchAttributes ? undefined : [
         { key: STATUS, value: prepared.scheduledAt ? 'scheduled' : 'queued' },

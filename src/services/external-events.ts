@@ -1,7 +1,8 @@
 // Events that reach a message from outside its workflow (an unsubscribe click, a late bounce, a complaint),
 // usually after the workflow has finished. They take the next sequence number after the message's last
-// event; a concurrent writer of the same number makes us take the one after.
-import type { Db } from '../db/client';
+// event; a concurrent writer of the same number makes us take the one after. Once written, the event goes out
+// to the project's webhooks.
+import { fanOutEvent, type FanOutDeps } from '../webhooks/fan-out';
 import type { MessageStatus } from '../workflows/definitions';
 
 const UNIQUE_VIOLATION = 'P2002';
@@ -26,7 +27,16 @@ export interface RecordedEvent {
   createdAt: Date;
 }
 
-export async function recordExternalEvent(prisma: Db, event: ExternalEvent): Promise<RecordedEvent> {
+/** What recording needs: the database, and Temporal and the webhook settings for the fan-out (ApiDeps will do). */
+export type ExternalEventDeps = FanOutDeps;
+
+export async function recordExternalEvent(deps: ExternalEventDeps, event: ExternalEvent): Promise<RecordedEvent> {
+  const recorded = await writeEvent(deps, event);
+  await fanOutEvent(deps, { ...recorded, status: event.status });
+  return recorded;
+}
+
+async function writeEvent({ prisma }: ExternalEventDeps, event: ExternalEvent): Promise<RecordedEvent> {
   for (let race = 0; ; race++) {
     try {
       return await prisma.$transaction(async (tx) => {

@@ -21,6 +21,8 @@ const RESERVED_HEADERS = new Set([
   'mime-version', 'content-type', 'content-transfer-encoding', 'x-sendarix-message-id', 'dkim-signature',
 ]);
 const HIGH_PRIORITY_CATEGORIES = new Set(['otp', 'security']);
+/** Templates of this category carry one-click unsubscribe headers unless the request says `unsubscribe: false`. */
+const UNSUBSCRIBE_CATEGORY = 'lifecycle';
 
 export interface PreparedMessage {
   content: MessageContent;
@@ -31,11 +33,17 @@ export interface PreparedMessage {
   priority: 'high' | 'normal' | 'low';
   idempotencyKeyFromHeaders?: string;
   warnings: { code: string; message: string }[];
+  /** One-click unsubscribe headers wanted: asked for, or a lifecycle template (links are made once the id is known). */
+  listUnsubscribe: boolean;
 }
 
 export interface PrepareContext {
   defaultFrom?: string;
+  /** The project's suppressionIgnoresSubaddress setting: `a+tag@x` and `a@x` share one recipient key. */
+  ignoreSubaddress?: boolean;
   findTemplate(name: string): Promise<(TemplateSource & { category: string }) | undefined>;
+  /** Whether the project may send from this A-label domain (a verified domain or an operator-trusted identity). */
+  isSenderDomainAllowed(asciiDomain: string): Promise<boolean>;
 }
 
 export async function prepareMessage(
@@ -50,6 +58,13 @@ export async function prepareMessage(
   const from = fromInput === undefined
     ? (errors.push({ field: 'from', code: 'required', message: 'from is required: the project has no default sender' }), undefined)
     : mailboxField('from', fromInput, errors);
+  if (from && !(await ctx.isSenderDomainAllowed(from.asciiDomain))) {
+    errors.push({
+      field: 'from',
+      code: 'unverified_sender_domain',
+      message: `from: ${from.domain} is not a verified sender domain of this project; add and verify it at /v1/domains`,
+    });
+  }
   const replyToInputs = req.reply_to === undefined ? [] : Array.isArray(req.reply_to) ? req.reply_to : [req.reply_to];
   const replyTo = replyToInputs.map((r, i) => mailboxField(Array.isArray(req.reply_to) ? `reply_to.${i}` : 'reply_to', r, errors));
 
@@ -63,6 +78,13 @@ export async function prepareMessage(
   const payloadBytes = Buffer.byteLength(body?.html ?? '') + Buffer.byteLength(body?.text ?? '') + attachments.bytes;
   if (payloadBytes > MAX_PAYLOAD_BYTES) {
     errors.push({ field: 'attachments', code: 'payload_too_large', message: 'message exceeds 50 MB in total' });
+  }
+
+  const listUnsubscribe = req.unsubscribe ?? body?.category === UNSUBSCRIBE_CATEGORY;
+  const ownListHeader = Object.keys(headers).find((h) => h.toLowerCase().startsWith('list-unsubscribe'));
+  if (listUnsubscribe && ownListHeader) {
+    const message = `header ${ownListHeader} conflicts with the one-click unsubscribe headers Sendarix adds`;
+    errors.push({ field: `headers.${ownListHeader}`, code: 'conflicting_fields', message });
   }
 
   if (errors.length > 0 || !recipient || !from || !body) return { ok: false, errors };
@@ -82,12 +104,13 @@ export async function prepareMessage(
     message: {
       content,
       recipient,
-      recipientKey: normalizeForSuppression(recipient),
+      recipientKey: normalizeForSuppression(recipient, { ignoreSubaddress: ctx.ignoreSubaddress }),
       template: req.template,
       scheduledAt,
       priority,
       idempotencyKeyFromHeaders: idempotencyKey,
       warnings,
+      listUnsubscribe,
     },
   };
 }

@@ -1,7 +1,14 @@
-// `npm run worker`: a message worker alone, against PostgreSQL and a Temporal server (run any number).
+// `npm run worker`: a message worker and a webhook worker, against PostgreSQL and a Temporal server (run any number).
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { configuredRoutes, createMessageWorker, installTemporalLogging, openConfiguredDatabase } from '../runtime';
+import {
+  configuredRoutes,
+  connectClient,
+  createMessageWorker,
+  createWebhookWorker,
+  installTemporalLogging,
+  openConfiguredDatabase,
+} from '../runtime';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -12,18 +19,24 @@ async function main(): Promise<void> {
   installTemporalLogging(logger);
   const database = await openConfiguredDatabase(config);
   const { routes, defaultRoute } = configuredRoutes(config, 0);
-  const { worker, transports, connection } = await createMessageWorker({
+  const temporal = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const { worker, transports, connection, routeWorkers } = await createMessageWorker({
     config,
     database,
     logger,
     address: config.TEMPORAL_ADDRESS,
     routes,
     defaultRoute,
+    temporal,
   });
+  const webhookWorker = await createWebhookWorker({ config, database, logger, connection });
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling, lets in-flight tasks finish, then resolves.
-  logger.info({ task_queue: config.SENDARIX_TASK_QUEUE }, 'worker ready');
-  await worker.run();
+  logger.info({ task_queue: config.SENDARIX_TASK_QUEUE, webhook_task_queue: config.SENDARIX_WEBHOOK_TASK_QUEUE }, 'worker ready');
+  await routeWorkers.start();
+  await Promise.all([worker.run(), webhookWorker.run()]);
+  await routeWorkers.stop();
   transports.close();
+  await temporal.connection.close();
   await connection.close();
   await database.close();
   logger.info({}, 'worker stopped');

@@ -1,6 +1,7 @@
 // One workflow per message: wait for its time, check suppression, route, attempt delivery, retry on
 // durable timers, and record every state change.
 import {
+  type ActivityOptions,
   condition,
   log,
   proxyActivities,
@@ -29,7 +30,7 @@ const bookkeeping = proxyActivities<Activities>({
   },
 });
 
-const smtp = proxyActivities<Activities>({
+const SMTP_ACTIVITY: ActivityOptions = {
   startToCloseTimeout: '3 minutes',
   retry: {
     initialInterval: '5 seconds',
@@ -38,7 +39,10 @@ const smtp = proxyActivities<Activities>({
     maximumAttempts: 5,
     nonRetryableErrorTypes: ['MessageNotFound', 'UnknownRoute'],
   },
-});
+};
+
+/** SMTP attempts run on the route's own task queue when it is paced, so Temporal enforces its rate. */
+const smtpOn = (taskQueue?: string) => proxyActivities<Activities>({ ...SMTP_ACTIVITY, taskQueue });
 
 export interface MessageOutcome {
   status: MessageStatus;
@@ -82,6 +86,7 @@ export async function messageWorkflow(input: MessageWorkflowInput): Promise<Mess
   if (input.searchAttributes) upsertSearchAttributes([{ key: ROUTE, value: route.name }]);
   await record('sending', 'accepted', { route: route.name });
 
+  const smtp = smtpOn(route.taskQueue);
   const maxAttempts = input.retryScheduleMs.length + 1;
   for (let attempt = 1; ; attempt++) {
     state.attempts = attempt;

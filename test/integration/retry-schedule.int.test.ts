@@ -41,6 +41,10 @@ beforeAll(async () => {
   peer = await startSmtpPeer();
 });
 
+function testConfig() {
+  return loadConfig({ SENDARIX_TASK_QUEUE: TASK_QUEUE, SENDARIX_SEARCH_ATTRIBUTES: 'false' });
+}
+
 /** A worker runs once (`runUntil` shuts it down), so each test makes its own. */
 async function newWorker(): Promise<Worker> {
   return Worker.create({
@@ -53,6 +57,8 @@ async function newWorker(): Promise<Worker> {
       defaultRoute: 'relay',
       hostname: 'sendarix.localhost',
       logger,
+      temporal: env.client,
+      config: testConfig(),
     }),
   });
 }
@@ -65,9 +71,8 @@ afterAll(async () => {
 });
 
 async function send(recipient: string) {
-  const config = loadConfig({ SENDARIX_TASK_QUEUE: TASK_QUEUE, SENDARIX_SEARCH_ATTRIBUTES: 'false' });
   const { response } = await acceptMessage(
-    { prisma: database.prisma, temporal: env.client, config, logger },
+    { prisma: database.prisma, temporal: env.client, config: testConfig(), logger },
     DEFAULT_PROJECT_ID,
     { recipient, subject: 'Invoice 42', text: 'Your invoice', headers: { 'X-Idempotency-Key': randomUUID() } },
     undefined,

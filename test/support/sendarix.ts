@@ -18,6 +18,10 @@ export interface SendarixProcess {
   dataDir: string;
   logs: string[];
   pid: number;
+  /** Port of the SMTP relay ingress (`smtp_port` of the ready line). */
+  smtpPort: number;
+  /** Port of the inbound listener for bounces and complaints (`inbound_port` of the ready line). */
+  inboundPort: number;
   /** fetch against the API with the bootstrap key (or `key`). */
   api(method: string, pathname: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
   stop(): Promise<void>;
@@ -50,6 +54,9 @@ export async function startSendarix(opts: StartOptions): Promise<SendarixProcess
     SENDARIX_BOOTSTRAP_API_KEY: TEST_API_KEY,
     SENDARIX_DEFAULT_FROM: 'Sendarix Tests <tests@sendarix.test>',
     SENDARIX_RETRY_SCHEDULE: '1s,1s,1s,1s,1s',
+    // Every test process runs its own SMTP listeners: free ports, never the fixed defaults.
+    SENDARIX_SMTP_PORT: '0',
+    SENDARIX_INBOUND_PORT: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...opts.env,
   };
@@ -57,7 +64,7 @@ export async function startSendarix(opts: StartOptions): Promise<SendarixProcess
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
-  const url = await waitForReady(child, logs);
+  const { url, smtpPort, inboundPort } = await waitForReady(child, logs);
   const apiKey = env.SENDARIX_BOOTSTRAP_API_KEY as string;
 
   return {
@@ -66,6 +73,8 @@ export async function startSendarix(opts: StartOptions): Promise<SendarixProcess
     dataDir,
     logs,
     pid: child.pid as number,
+    smtpPort,
+    inboundPort,
     api: (method, pathname, body, headers = {}) => request(url, method, pathname, body, { authorization: `Bearer ${apiKey}`, ...headers }),
     stop: async () => {
       if (child.exitCode === null) {
@@ -102,17 +111,23 @@ export async function request(
   return { status: res.status, headers: res.headers, body: parsed };
 }
 
-function waitForReady(child: ChildProcess, logs: string[]): Promise<string> {
+interface ReadyLine {
+  url: string;
+  smtpPort: number;
+  inboundPort: number;
+}
+
+function waitForReady(child: ChildProcess, logs: string[]): Promise<ReadyLine> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sendarix did not start:\n${logs.slice(-30).join('\n')}`)), READY_TIMEOUT_MS);
     const onLine = (line: string) => {
       logs.push(line);
       if (process.env.SENDARIX_TEST_LOGS) process.stderr.write(`${line}\n`);
       try {
-        const entry = JSON.parse(line) as { msg?: string; api_url?: string };
+        const entry = JSON.parse(line) as { msg?: string; api_url?: string; smtp_port?: number; inbound_port?: number };
         if (entry.msg === 'sendarix ready' && entry.api_url) {
           clearTimeout(timer);
-          resolve(entry.api_url);
+          resolve({ url: entry.api_url, smtpPort: entry.smtp_port ?? 0, inboundPort: entry.inbound_port ?? 0 });
         }
       } catch {
         // not a log line

@@ -25,7 +25,8 @@ export function messageRoutes(deps: ApiDeps): Router {
     const parsed = sendMessageSchema.safeParse(body);
     if (!parsed.success) throw validationError(fieldErrors(parsed.error));
     const headerKey = ctx.get('idempotency-key') || undefined;
-    const { response, replayed } = await acceptMessage(deps, currentKey(ctx).projectId, parsed.data, headerKey);
+    const { projectId, environment } = currentKey(ctx);
+    const { response, replayed } = await acceptMessage(deps, projectId, parsed.data, headerKey, environment);
     if (replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = 202;
     ctx.body = response;
@@ -47,7 +48,11 @@ export function messageRoutes(deps: ApiDeps): Router {
     let recipientKey: string | undefined;
     if (q.recipient !== undefined) {
       const m = parseMailbox(q.recipient);
-      if (m.ok) recipientKey = normalizeForSuppression(m.mailbox);
+      if (m.ok) {
+        // Stored keys follow the project's subaddress setting, so the search must too.
+        const project = await db(prisma.project.findUnique({ where: { id: currentKey(ctx).projectId } }));
+        recipientKey = normalizeForSuppression(m.mailbox, { ignoreSubaddress: project?.suppressionIgnoresSubaddress });
+      }
       else errors.push({ field: 'recipient', code: m.code, message: m.message });
     }
     const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
