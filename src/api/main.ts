@@ -1,9 +1,10 @@
 // `npm run api`: the HTTP API alone, against PostgreSQL and a Temporal server (run any number of these).
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { connectClient, listen, openConfiguredDatabase } from '../runtime';
+import { HTTP_DRAIN_TIMEOUT_MS, connectClient, listen, openConfiguredDatabase, stopServer } from '../runtime';
 import { bootstrapProject } from '../services/projects';
 import { createApp } from './app';
+import { markDraining } from './health';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,17 +20,21 @@ async function main(): Promise<void> {
   const temporal = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const app = createApp({ prisma: database.prisma, temporal, config, logger, temporalUiUrl: config.TEMPORAL_UI_URL });
   const server = await listen(app, config.PORT, config.HOST);
-  logger.info({ api_url: `http://${config.HOST}:${config.PORT}` }, 'api ready');
+  logger.info({ api_url: `http://${config.HOST}:${(server.address() as { port: number }).port}` }, 'api ready');
 
+  let stopping = false;
   const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
     logger.info({}, 'api shutting down');
-    await new Promise((resolve) => server.close(resolve));
+    markDraining();
+    await stopServer(server, HTTP_DRAIN_TIMEOUT_MS);
     await temporal.connection.close();
     await database.close();
     process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 main().catch((err: unknown) => {

@@ -77,7 +77,7 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
       for (const key of issue.keys) {
         out.push({ field: base ? `${base}.${key}` : key, code: 'unknown_field', message: `unknown field "${key}"` });
       }
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    } else if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
       out.push({ field: base, code: 'required', message: `${base} is required` });
     } else {
       out.push({ field: base || '(body)', code: issue.code, message: issue.message });

@@ -15,6 +15,7 @@ import { messageWorkflowId, type MessageWorkflowInput } from '../workflows/defin
 import { PROJECT, RECIPIENT_DOMAIN, STATUS, TEMPLATE } from '../workflows/search-attributes';
 import { prepareMessage, type PreparedMessage } from './message-request';
 import { findTemplate } from './templates';
+import { fanOutFirstEvent } from '../webhooks/stored-event';
 
 /**
  * Temporal task priority per tier (1 runs first). Activities inherit the workflow's priority, so a high
@@ -106,6 +107,11 @@ export async function acceptMessage(
       throw err;
     }
     deps.logger.info({ message_id: messageId, project_id: projectId, status: response.status }, 'message accepted');
+    // A queued message's first event reaches webhooks with the workflow's next one; a scheduled message
+    // may wait for hours, so its `message.scheduled` goes out now (fan-out is idempotent per event).
+    if (prepared.message.scheduledAt) await fanOutFirstEvent(deps, messageId).catch((err: unknown) => {
+      deps.logger.warn({ err, message_id: messageId }, 'webhook fan-out of the scheduled event failed; it goes out with the next event');
+    });
     return { response, replayed: false };
   }
 }
