@@ -13,5 +13,14 @@ module.exports = {
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/jest-timeout.ts'],
     },
+    {
+      displayName: 'faults',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/faults/**/*.fault.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-timeout.ts'],
+    },
   ],
 };

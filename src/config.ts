@@ -130,6 +130,24 @@ const schema = z.object({
   /** Listener for bounces and complaints sent to `bounces+<message id>@SENDARIX_HOSTNAME` (no AUTH). */
   SENDARIX_INBOUND_PORT: z.coerce.number().int().min(0).max(65535).default(2527),
   SENDARIX_INBOUND_HOST: z.string().min(1).default('127.0.0.1'),
+  /** `/metrics` on the API: `true` always, `false` never; unset serves it only when HOST is a loopback address. */
+  SENDARIX_METRICS: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+  /** Loopback port of the Temporal SDK's own Prometheus exporter in worker processes; `0` turns it off. */
+  SENDARIX_TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Health and metrics listener of `npm run worker`. */
+  SENDARIX_WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  SENDARIX_WORKER_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Worker tuning (see bench/RESULTS.md for how the defaults were chosen). */
+  SENDARIX_WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
+  SENDARIX_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
+  SENDARIX_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+  SENDARIX_WORKER_ACTIVITY_POLLERS: z.coerce.number().int().min(1).default(10),
+  SENDARIX_WORKER_WORKFLOW_POLLERS: z.coerce.number().int().min(2).default(10),
+  /** How long a stopping worker lets in-flight activities finish before it cancels them. */
+  SENDARIX_WORKER_SHUTDOWN_GRACE: durationMs('20s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('production'),
 });

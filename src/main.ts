@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createApp } from './api/app';
+import { markDraining } from './api/health';
 import { loadConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import {
@@ -11,9 +12,11 @@ import {
   connectClient,
   createMessageWorker,
   createWebhookWorker,
-  installTemporalLogging,
+  HTTP_DRAIN_TIMEOUT_MS,
+  installTemporalRuntime,
   listen,
   openConfiguredDatabase,
+  stopServer,
 } from './runtime';
 import { startSandboxSmtp } from './sandbox/sandbox-smtp';
 import { generateSecret } from './services/api-keys';
@@ -32,14 +35,14 @@ async function main(): Promise<void> {
     ?? keptSecret(path.join(loaded.dataDir, 'unsubscribe-secret'), generateUnsubscribeSecret);
   const config = { ...loaded, SENDARIX_UNSUBSCRIBE_SECRET: unsubscribeSecret };
   const logger = createLogger(config.LOG_LEVEL);
-  installTemporalLogging(logger);
+  installTemporalRuntime(logger, config.SENDARIX_TEMPORAL_METRICS_PORT);
   const stops: Stop[] = [];
   const shutdown = onceShutdown(logger, stops);
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 
   let address = config.TEMPORAL_ADDRESS;
-  let uiUrl: string | undefined;
+  let uiUrl = config.TEMPORAL_UI_URL;
   if (!address) {
     const server = await startDevServer({
       dataDir: path.join(config.dataDir, 'temporal'),
@@ -78,8 +81,8 @@ async function main(): Promise<void> {
   const webhookWorker = await createWebhookWorker({ config, database, logger, connection });
   const running = Promise.all([worker.run(), webhookWorker.run()]);
   stops.unshift(async () => {
-    worker.shutdown();
-    webhookWorker.shutdown();
+    // The SDK's own SIGTERM/SIGINT hook may have begun the shutdown already; a second call would throw.
+    for (const w of [worker, webhookWorker]) if (w.getState() === 'RUNNING') w.shutdown();
     await routeWorkers.stop();
     await running;
     transports.close();
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
 
   const app = createApp({ prisma: database.prisma, temporal, config, logger, temporalUiUrl: uiUrl });
   const server = await listen(app, config.PORT, config.HOST);
-  stops.unshift(() => new Promise((resolve) => server.close(resolve)));
+  stops.unshift(() => stopServer(server, HTTP_DRAIN_TIMEOUT_MS));
   const port = (server.address() as { port: number }).port;
   const smtp = await startSmtpServices({ prisma: database.prisma, temporal, config, logger }, { embedded: true });
   stops.unshift(() => smtp.stop());
@@ -132,6 +135,7 @@ function onceShutdown(logger: Logger, stops: Stop[]) {
     if (started) return;
     started = true;
     logger.info({}, 'shutting down');
+    markDraining();
     for (const stop of stops) {
       await Promise.resolve(stop()).catch((err: unknown) => logger.error({ err }, 'error during shutdown'));
     }

@@ -1,4 +1,4 @@
-// The Koa application: error handling first, then rate limits, then routes.
+// The Koa application: metrics first (they see the final status), error handling, then rate limits, then routes.
 import Router from '@koa/router';
 import Koa from 'koa';
 import { ApiError } from '../errors';
@@ -8,6 +8,8 @@ import type { ApiDeps } from './deps';
 import { errorMiddleware } from './error-middleware';
 import { unsubscribeRoutes } from '../unsubscribe/routes';
 import { checkHealth } from './health';
+import { httpMetrics, metricsExposed, metricsText } from '../metrics/http';
+import { registerQueueDepth } from '../metrics/queue-depth';
 import { API_MODULES } from './modules';
 import { openApiDocument } from './openapi';
 import { rateLimit } from './rate-limit';
@@ -15,18 +17,33 @@ import { rateLimit } from './rate-limit';
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa({ proxy: false });
   app.silent = true;
+  app.use(httpMetrics());
   app.use(errorMiddleware(deps.logger));
   app.use(rateLimit(deps.config.SENDARIX_RATE_LIMIT_PER_MINUTE));
 
   const open = new Router();
   const document = openApiDocument(API_MODULES);
-  open.get('/health', async (ctx) => {
+  const ready = async (ctx: Koa.Context) => {
     const health = await checkHealth(deps);
     ctx.status = health.ok ? 200 : 503;
     ctx.body = health.ok
       ? health
       : { error: { code: 'service_unavailable', message: 'a dependency does not answer' }, ...health };
+  };
+  open.get('/health/ready', ready);
+  open.get('/health', ready);
+  // Liveness: the process answers at all; a dependency outage must not get it restarted.
+  open.get('/health/live', (ctx) => {
+    ctx.body = { ok: true };
   });
+  if (metricsExposed(deps.config)) {
+    registerQueueDepth(deps.prisma);
+    open.get('/metrics', async (ctx) => {
+      const { contentType, body } = await metricsText();
+      ctx.type = contentType;
+      ctx.body = body;
+    });
+  }
   open.get('/v1/openapi.json', (ctx) => {
     ctx.body = document;
   });

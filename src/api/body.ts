@@ -4,6 +4,8 @@ import { ApiError } from '../errors';
 
 /** Largest request body accepted: the 50 MB payload limit plus room for base64 and JSON framing. */
 export const MAX_BODY_BYTES = 50 * 1024 * 1024;
+/** How long the rest of an oversized body is read and dropped, so that the client can read the 413. */
+const OVERSIZED_DRAIN_MS = 2_000;
 
 export async function readJsonBody(ctx: Context, limitBytes = MAX_BODY_BYTES): Promise<unknown> {
   const type = ctx.request.type;
@@ -13,17 +15,7 @@ export async function readJsonBody(ctx: Context, limitBytes = MAX_BODY_BYTES): P
   const declared = Number(ctx.get('content-length') || 0);
   if (declared > limitBytes) throw tooLarge(limitBytes);
 
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > limitBytes) {
-      ctx.req.destroy();
-      throw tooLarge(limitBytes);
-    }
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = (await readLimited(ctx, limitBytes)).toString('utf8');
   if (text.trim() === '') throw new ApiError('malformed_request', 'request body is empty; a JSON object is required');
   let value: unknown;
   try {
@@ -35,6 +27,34 @@ export async function readJsonBody(ctx: Context, limitBytes = MAX_BODY_BYTES): P
     throw new ApiError('malformed_request', 'request body must be a JSON object');
   }
   return value;
+}
+
+/**
+ * The body, up to `limitBytes`. Past the bound the rest is read and dropped for a moment and the connection closes
+ * after the 413: destroying the request at once would reset the connection under a client still sending, and the
+ * client would never see the answer.
+ */
+function readLimited(ctx: Context, limitBytes: number): Promise<Buffer> {
+  const req = ctx.req;
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer): void => {
+      total += chunk.length;
+      if (total <= limitBytes) return void chunks.push(chunk);
+      req.removeListener('data', onData);
+      chunks.length = 0;
+      ctx.set('Connection', 'close');
+      const timer = setTimeout(() => req.destroy(), OVERSIZED_DRAIN_MS);
+      req.once('end', () => clearTimeout(timer));
+      req.resume();
+      reject(tooLarge(limitBytes));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', () => reject(new ApiError('malformed_request', 'the request body could not be read')));
+    req.once('close', () => reject(new ApiError('malformed_request', 'the request body ended early')));
+  });
 }
 
 function tooLarge(limitBytes: number): ApiError {

@@ -21,7 +21,31 @@ export function openApiDocument(modules: ApiModule[]) {
           responses: { '200': { description: 'Healthy' }, '503': errorResponse('A dependency does not answer') },
         },
       },
-      ...Object.assign({}, ...modules.map((m) => m.openapi)),
+      ...withBodyErrors(Object.assign({}, ...modules.map((m) => m.openapi)) as Record<string, PathItem>),
     },
   };
+}
+
+type Operation = { requestBody?: { content?: Record<string, unknown> }; responses?: Record<string, object> };
+type PathItem = Record<string, Operation>;
+
+/** What readJsonBody answers for any JSON body, added to every operation that takes one and does not say it. */
+const JSON_BODY_ERRORS = {
+  '400': errorResponse('Malformed request: the body is empty, not JSON, or not a JSON object'),
+  '413': errorResponse('Request body too large'),
+  '415': errorResponse('Content type is not application/json'),
+};
+
+function withBodyErrors(paths: Record<string, PathItem>): Record<string, PathItem> {
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item).map(([method, op]) => [
+          method,
+          op.requestBody?.content?.['application/json'] ? { ...op, responses: { ...JSON_BODY_ERRORS, ...op.responses } } : op,
+        ]),
+      ),
+    ]),
+  );
 }

@@ -17,10 +17,18 @@ export class MessageStillInProgress extends Error {
   }
 }
 
-export type ApplyResult = { applied: true; event: string; newlySuppressed: boolean } | { applied: false; reason: string };
+export type ApplyResult =
+  | { applied: true; event: string; newlySuppressed: boolean }
+  | { applied: false; reason: string };
 
 const NEVER_SENT: readonly string[] = ['suppressed', 'cancelled'];
 const LATE_BOUNCE_REASON = 'late_bounce';
+/** The event each outcome records, and the status it gives the message (a delay changes none). */
+const EVENT_OF: Record<'bounce' | 'complaint' | 'delay', { type: string; status?: MessageStatus }> = {
+  bounce: { type: 'bounced', status: 'bounced' },
+  complaint: { type: 'complained', status: 'complained' },
+  delay: { type: 'deferred' },
+};
 
 export async function applyOutcome(
   deps: ExternalEventDeps,
@@ -33,10 +41,12 @@ export async function applyOutcome(
     });
   const message = await db(deps.prisma.message.findUnique({ where: { id: messageId } }));
   if (!message) return { applied: false, reason: 'no such message' };
-  if (NEVER_SENT.includes(message.status)) return { applied: false, reason: `message was never sent (${message.status})` };
+  if (NEVER_SENT.includes(message.status)) {
+    return { applied: false, reason: `message was never sent (${message.status})` };
+  }
   if (!FINAL_STATUSES.includes(message.status as MessageStatus)) throw new MessageStillInProgress(messageId);
 
-  const type = outcome.kind === 'bounce' ? 'bounced' : outcome.kind === 'complaint' ? 'complained' : 'deferred';
+  const { type, status } = EVENT_OF[outcome.kind];
   const suppress = outcome.kind === 'complaint' || (outcome.kind === 'bounce' && outcome.hard);
   const newlySuppressed = suppress ? await db(suppressRecipient(deps, message, outcome.kind === 'complaint')) : false;
 
@@ -48,9 +58,9 @@ export async function applyOutcome(
     await db(fanOutStoredEvent(deps, seen.id));
     return { applied: true, event: type, newlySuppressed };
   }
-  const status: MessageStatus | undefined = outcome.kind === 'delay' ? undefined : type === 'bounced' ? 'bounced' : 'complained';
   const data = { ...outcome.data, ...(suppress ? { newly_suppressed: newlySuppressed } : {}) };
-  await db(recordExternalEvent(deps, { messageId, projectId: message.projectId, type, data, ...(status ? { status } : {}) }));
+  const event = { messageId, projectId: message.projectId, type, data, ...(status ? { status } : {}) };
+  await db(recordExternalEvent(deps, event));
   if (outcome.kind === 'bounce') await db(keepDeadLetter(deps, message, outcome.data));
   return { applied: true, event: type, newlySuppressed };
 }
@@ -70,7 +80,12 @@ async function suppressRecipient(deps: ExternalEventDeps, message: Message, comp
 async function keepDeadLetter(deps: ExternalEventDeps, message: Message, data: Record<string, unknown>): Promise<void> {
   await deps.prisma.deadLetter.upsert({
     where: { messageId: message.id },
-    create: { messageId: message.id, projectId: message.projectId, reason: LATE_BOUNCE_REASON, lastResponse: (data.smtp ?? {}) as object },
+    create: {
+      messageId: message.id,
+      projectId: message.projectId,
+      reason: LATE_BOUNCE_REASON,
+      lastResponse: (data.smtp ?? {}) as object,
+    },
     update: {},
   });
 }

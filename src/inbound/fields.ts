@@ -36,7 +36,7 @@ export function parseFieldGroups(text: string): FieldGroup[] {
   return groups;
 }
 
-/** The value after a type prefix: `rfc822; user@example.com` → `user@example.com`, `dns; mx.example` → `mx.example`. */
+/** The value after a type prefix: `rfc822; user@example.com` → `user@example.com`, `dns; mx.test` → `mx.test`. */
 export function typedValue(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const semicolon = value.indexOf(';');

@@ -25,7 +25,8 @@ export async function handleInbound(deps: InboundDeps, raw: Buffer, rcptTo: stri
   const { logger, config } = deps;
   const keep = async (reason: string, messageId?: string): Promise<string> => {
     const file = await keepUnparsed(config.dataDir, raw);
-    logger.warn({ ...(messageId ? { message_id: messageId } : {}), rcpt_to: rcptTo, reason, file }, 'inbound mail kept unparsed');
+    const ids = messageId ? { message_id: messageId } : {};
+    logger.warn({ ...ids, rcpt_to: rcptTo, reason, file }, 'inbound mail kept unparsed');
     return '2.0.0 Kept for review';
   };
   try {
@@ -40,7 +41,8 @@ export async function handleInbound(deps: InboundDeps, raw: Buffer, rcptTo: stri
     }
     const result = await applyOutcome(deps, messageId, outcome);
     if (!result.applied) return await keep(result.reason, messageId);
-    logger.info({ message_id: messageId, event: `message.${result.event}`, newly_suppressed: result.newlySuppressed }, 'inbound report applied');
+    const applied = { event: `message.${result.event}`, newly_suppressed: result.newlySuppressed };
+    logger.info({ message_id: messageId, ...applied }, 'inbound report applied');
     return `2.0.0 Recorded ${result.event} for ${messageId}`;
   } catch (err) {
     if (err instanceof MessageStillInProgress) {

@@ -53,7 +53,9 @@ function decode(body: string, encoding: string | undefined): Buffer {
       return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
     case 'quoted-printable':
       return Buffer.from(
-        body.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+        body
+          .replace(/=\r?\n/g, '')
+          .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
         'latin1',
       );
     default:

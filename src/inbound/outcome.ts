@@ -15,7 +15,9 @@ const SMTP_DIAGNOSTIC = /^\s*smtp\s*;\s*(\d{3})\b/i;
 
 export function outcomeOf(report: Exclude<InboundReport, { kind: 'unparseable' }>): InboundOutcome {
   if (report.kind === 'feedback') {
-    if (NOT_A_COMPLAINT.has(report.feedbackType)) return { kind: 'none', reason: `feedback type ${report.feedbackType}` };
+    if (NOT_A_COMPLAINT.has(report.feedbackType)) {
+      return { kind: 'none', reason: `feedback type ${report.feedbackType}` };
+    }
     return {
       kind: 'complaint',
       data: compact({

@@ -35,17 +35,20 @@ export type InboundReport =
     }
   | { kind: 'unparseable'; reason: string };
 
+type ContentType = { value?: string; params?: Record<string, string> };
+
 const DSN_PARTS = ['message/delivery-status', 'message/global-delivery-status'];
 const FEEDBACK_PARTS = ['message/feedback-report'];
 const ORIGINAL_PARTS = ['message/rfc822', 'text/rfc822-headers', 'message/global', 'message/global-headers'];
 const ENHANCED_STATUS = /\b([245]\.\d{1,3}\.\d{1,3})\b/;
-const PARSE_OPTIONS = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true } as const;
 
 export async function parseReport(raw: Buffer): Promise<InboundReport> {
-  const header = await simpleParser(headerOnly(raw), PARSE_OPTIONS).catch(() => undefined);
+  const header = await simpleParser(headerOnly(raw)).catch(() => undefined);
   if (!header) return { kind: 'unparseable', reason: 'not a MIME message' };
-  const contentType = header.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
-  if (contentType?.value?.toLowerCase() !== 'multipart/report') return { kind: 'unparseable', reason: 'not a multipart/report' };
+  const contentType = header.headers.get('content-type') as ContentType | undefined;
+  if (contentType?.value?.toLowerCase() !== 'multipart/report') {
+    return { kind: 'unparseable', reason: 'not a multipart/report' };
+  }
   const boundary = contentType.params?.boundary;
   if (!boundary) return { kind: 'unparseable', reason: 'multipart/report without a boundary' };
   const reportType = contentType.params?.['report-type']?.toLowerCase();
@@ -71,8 +74,11 @@ export async function parseReport(raw: Buffer): Promise<InboundReport> {
         ...optional('remoteMta', typedValue(g.get('remote-mta'))),
       }];
     });
-    if (recipients.length === 0) return { kind: 'unparseable', reason: 'delivery-status part names no recipient action' };
-    return { kind: 'dsn', ...optional('reportingMta', typedValue(perMessage?.get('reporting-mta'))), recipients, original };
+    if (recipients.length === 0) {
+      return { kind: 'unparseable', reason: 'delivery-status part names no recipient action' };
+    }
+    const reportingMta = optional('reportingMta', typedValue(perMessage?.get('reporting-mta')));
+    return { kind: 'dsn', ...reportingMta, recipients, original };
   }
 
   if (reportType === 'feedback-report') {

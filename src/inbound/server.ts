@@ -38,7 +38,8 @@ export async function startInboundServer(
     closeTimeout: CLOSE_TIMEOUT_MS,
     onRcptTo(address, _session, callback) {
       const ours = isBounceDomainAddress(address.address, bounceDomain);
-      callback(ours ? undefined : smtpReply(550, '5.7.1', `Relay refused: this server takes mail for @${bounceDomain} only`));
+      const refusal = `Relay refused: this server takes mail for @${bounceDomain} only`;
+      callback(ours ? undefined : smtpReply(550, '5.7.1', refusal));
     },
     onData(stream, session, callback) {
       void inboundData(stream, session.envelope.rcptTo.map((r) => r.address)).then(

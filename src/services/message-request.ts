@@ -210,6 +210,10 @@ function checkAttachments(
       errors.push({ field: `attachments.${i}.filename`, code: 'header_injection', message: 'filename has CR, LF, quote or backslash' });
       return;
     }
+    if (a.content_type !== undefined && /[\r\n\0]/.test(a.content_type)) {
+      errors.push({ field: `attachments.${i}.content_type`, code: 'header_injection', message: 'content_type has CR, LF or NUL' });
+      return;
+    }
     bytes += Math.floor((content.length * 3) / 4);
     list.push({ filename: a.filename, contentType: a.content_type, content });
   });

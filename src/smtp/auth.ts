@@ -17,6 +17,7 @@ export interface RelayUser {
 
 const SEND_SCOPE = 'send';
 
+type AuthResult = { user: RelayUser; reply?: undefined } | { refused: string; reply: Error };
 type AuthCallback = (err: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void;
 
 export function relayAuth(deps: { prisma: Db; logger: Logger }, opts: { allowInsecureAuth: boolean }) {
@@ -39,7 +40,7 @@ export function relayAuth(deps: { prisma: Db; logger: Logger }, opts: { allowIns
     );
   };
 
-  async function authenticate(secret: string): Promise<{ user: RelayUser; reply?: undefined } | { refused: string; reply: Error }> {
+  async function authenticate(secret: string): Promise<AuthResult> {
     const key = secret ? await authenticateSecret(prisma, secret) : undefined;
     if (!key) return { refused: 'invalid key', reply: smtpReply(535, '5.7.8', 'Authentication credentials invalid') };
     if (!key.scopes.includes(SEND_SCOPE) && !key.scopes.includes('admin')) {

@@ -9,6 +9,14 @@ import { acceptMessage, type AcceptDeps } from '../services/accept-message';
 import type { RelayUser } from './auth';
 import { relayIdempotencyKey, relayRequest } from './request';
 
+/** The bodies as the client wrote them: nothing generated from one for the other. */
+const PARSE_OPTIONS = {
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipTextLinks: true,
+  skipImageLinks: true,
+} as const;
+
 export interface RelayEnvelope {
   /** MAIL FROM, empty for the null sender. */
   mailFrom: string;
@@ -16,8 +24,13 @@ export interface RelayEnvelope {
 }
 
 /** Accepts the message for every recipient and answers the message ids, in recipient order. */
-export async function relayMessage(deps: AcceptDeps, user: RelayUser, envelope: RelayEnvelope, raw: Buffer): Promise<string[]> {
-  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+export async function relayMessage(
+  deps: AcceptDeps,
+  user: RelayUser,
+  envelope: RelayEnvelope,
+  raw: Buffer,
+): Promise<string[]> {
+  const parsed = await simpleParser(raw, PARSE_OPTIONS);
   const contentExtras = { raw: raw.toString('base64') };
   const ids: string[] = [];
   for (const recipient of envelope.rcptTo) {

@@ -51,11 +51,12 @@ export async function startRelayServer(deps: AcceptDeps, opts: RelayServerOption
       const user = userOf(session);
       const parsed = parseMailbox(address.address);
       if (!parsed.ok) return callback(smtpReply(553, '5.1.7', `Sender address refused: ${parsed.message}`));
-      const policy = { projectId: user.projectId, defaultFrom: user.defaultFrom, environment: user.environment, hostname: config.SENDARIX_HOSTNAME };
-      void isSenderDomainAllowed(prisma, policy, parsed.mailbox.asciiDomain).then(
-        (allowed) =>
-          callback(allowed ? undefined : smtpReply(553, '5.7.1',
-            `Sender refused: ${parsed.mailbox.domain} is not a verified sender domain of this project; add and verify it at /v1/domains`)),
+      const { domain, asciiDomain } = parsed.mailbox;
+      const policy = { ...user, hostname: config.SENDARIX_HOSTNAME };
+      const refused = `Sender refused: ${domain} is not a verified sender domain of this project; `
+        + 'add and verify it at /v1/domains';
+      void isSenderDomainAllowed(prisma, policy, asciiDomain).then(
+        (allowed) => callback(allowed ? undefined : smtpReply(553, '5.7.1', refused)),
         (err: unknown) => {
           logger.warn({ project_id: user.projectId, err }, 'sender check could not reach the database');
           callback(temporarilyUnavailable('database'));
@@ -70,6 +71,7 @@ export async function startRelayServer(deps: AcceptDeps, opts: RelayServerOption
       void deliverData(stream, session).then((text) => callback(null, text), (reply: Error) => callback(reply));
     },
   });
+
   /** Answers the 250 text, or rejects with the SMTP error reply. */
   async function deliverData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const raw = await receiveMessage(stream).catch((err: unknown) => {
@@ -101,7 +103,8 @@ export async function startRelayServer(deps: AcceptDeps, opts: RelayServerOption
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.server.address() as AddressInfo).port;
-  logger.info({ port, host: opts.host, allow_insecure_auth: opts.allowInsecureAuth, max_bytes: opts.maxBytes }, 'smtp relay listening');
+  const settings = { allow_insecure_auth: opts.allowInsecureAuth, max_bytes: opts.maxBytes };
+  logger.info({ port, host: opts.host, ...settings }, 'smtp relay listening');
   return { port, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 

@@ -77,9 +77,8 @@ function extraHeaders(parsed: ParsedMail): Record<string, string> {
     const colon = line.indexOf(':');
     const name = line.slice(0, colon).trim();
     const value = line.slice(colon + 1).replace(/\r?\n[ \t]*/g, ' ').trim();
-    if (colon <= 0 || name.length > MAX_HEADER_NAME_CHARS || value.length > MAX_HEADER_VALUE_CHARS || /\0/.test(value)) {
-      continue;
-    }
+    const fits = colon > 0 && name.length <= MAX_HEADER_NAME_CHARS && value.length <= MAX_HEADER_VALUE_CHARS;
+    if (!fits || /\0/.test(value)) continue;
     seen.add(key);
     headers[name] = value;
   }

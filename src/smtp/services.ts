@@ -22,7 +22,8 @@ const LOOPBACK_HOSTS = new Set(['localhost', '::1', '[::1]']);
 export async function startSmtpServices(deps: AcceptDeps, opts: { embedded: boolean }): Promise<SmtpServices> {
   const { config } = deps;
   const tls = await tlsMaterial(deps, opts.embedded);
-  const allowInsecureAuth = config.SENDARIX_SMTP_ALLOW_INSECURE_AUTH ?? (opts.embedded && isLoopback(config.SENDARIX_SMTP_HOST));
+  const allowInsecureAuth =
+    config.SENDARIX_SMTP_ALLOW_INSECURE_AUTH ?? (opts.embedded && isLoopback(config.SENDARIX_SMTP_HOST));
   const relay = await startRelayServer(deps, {
     port: config.SENDARIX_SMTP_PORT,
     host: config.SENDARIX_SMTP_HOST,
@@ -30,8 +31,8 @@ export async function startSmtpServices(deps: AcceptDeps, opts: { embedded: bool
     allowInsecureAuth,
     maxBytes: config.SENDARIX_SMTP_MAX_BYTES,
   });
-  const inbound = await startInboundServer(deps, { port: config.SENDARIX_INBOUND_PORT, host: config.SENDARIX_INBOUND_HOST, tls })
-    .catch(async (err: unknown) => {
+  const inboundAt = { port: config.SENDARIX_INBOUND_PORT, host: config.SENDARIX_INBOUND_HOST, tls };
+  const inbound = await startInboundServer(deps, inboundAt).catch(async (err: unknown) => {
       await relay.stop();
       throw err;
     });

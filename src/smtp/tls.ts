@@ -50,7 +50,12 @@ export async function selfSignedTls(dir: string, hostname: string): Promise<TlsM
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
-        altNames: [{ type: 2, value: hostname }, { type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }],
+        altNames: [
+          { type: 2, value: hostname },
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+        ],
       },
     ],
   });

@@ -21,7 +21,11 @@ async function finalState(id: string, status: string) {
   }, 30_000, `message ${id} to become ${status}`);
 }
 
-const span = () => `from=${encodeURIComponent(started.toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`;
+/** From before the first message to a minute from now. */
+const span = () => {
+  const to = new Date(Date.now() + 60_000).toISOString();
+  return `from=${encodeURIComponent(started.toISOString())}&to=${encodeURIComponent(to)}`;
+};
 
 async function report(query: string, key?: string) {
   const res = await sx.api('GET', `/v1/analytics?${query}`, undefined, key ? { authorization: `Bearer ${key}` } : {});
@@ -43,7 +47,8 @@ beforeAll(async () => {
   peer.setBehaviour(`bounce@${x}`, { code: 550, enhanced: '5.1.1', message: 'No such user' });
   expect((await sx.api('POST', '/v1/suppressions', { recipient: `gone@${y}` })).status).toBe(201);
   const plan: [string, string][] = [
-    [`a@${x}`, 'delivered'], [`b@${x}`, 'delivered'], [`bounce@${x}`, 'bounced'], [`c@${y}`, 'delivered'], [`gone@${y}`, 'suppressed'],
+    [`a@${x}`, 'delivered'], [`b@${x}`, 'delivered'], [`bounce@${x}`, 'bounced'],
+    [`c@${y}`, 'delivered'], [`gone@${y}`, 'suppressed'],
   ];
   for (const [recipient, status] of plan) {
     const res = await sx.api('POST', '/v1/messages', { recipient, subject: 'Report', text: 'Hi' });
@@ -52,7 +57,8 @@ beforeAll(async () => {
     if (status === 'delivered') latencies.push(Date.parse(message.completed_at) - Date.parse(message.created_at));
   }
   latencies.sort((a, b) => a - b);
-  const project = await sx.api('POST', '/v1/projects', { name: `analytics ${tag}`, default_from: 'Shop <shop@shop.test>' });
+  const second = { name: `analytics ${tag}`, default_from: 'Shop <shop@shop.test>' };
+  const project = await sx.api('POST', '/v1/projects', second);
   otherKey = project.body.api_key;
 });
 
@@ -92,7 +98,8 @@ describe('GET /v1/analytics', () => {
     const body = await report(`from=${encodeURIComponent(from.toISOString())}&granularity=hour`);
     expect(body.buckets.length).toBeGreaterThanOrEqual(6);
     expect(body.buckets[0].start).toBe(from.toISOString());
-    const gaps = body.buckets.map((b: { start: string }, i: number) => (i ? Date.parse(b.start) - Date.parse(body.buckets[i - 1].start) : 3_600_000));
+    const starts = body.buckets.map((b: { start: string }) => Date.parse(b.start));
+    const gaps = starts.slice(1).map((t: number, i: number) => t - starts[i]);
     expect(new Set(gaps)).toEqual(new Set([3_600_000]));
     const sum = body.buckets.reduce((n: number, b: { messages: number }) => n + b.messages, 0);
     expect(sum).toBe(5);
@@ -111,8 +118,9 @@ describe('GET /v1/analytics', () => {
     expect(body.group_by).toBe('recipient_domain');
     const groups = Object.fromEntries(body.groups.map((g: { key: string }) => [g.key, g]));
     expect(Object.keys(groups).sort()).toEqual([x, y]);
-    expect(groups[x].totals).toMatchObject({ messages: 3, statuses: { delivered: 2, bounced: 1 }, rates: { bounce: 1 / 3 } });
-    expect(groups[y].totals).toMatchObject({ messages: 2, statuses: { delivered: 1, suppressed: 1 }, rates: { delivery: 1 } });
+    const [xs, ys] = [{ delivered: 2, bounced: 1 }, { delivered: 1, suppressed: 1 }];
+    expect(groups[x].totals).toMatchObject({ messages: 3, statuses: xs, rates: { bounce: 1 / 3 } });
+    expect(groups[y].totals).toMatchObject({ messages: 2, statuses: ys, rates: { delivery: 1 } });
     expect(groups[x].totals.events['message.bounced']).toBe(1);
     expect(groups[x].totals.latency_ms.p50).toBeGreaterThan(0);
     expect(groups[x].buckets.reduce((n: number, b: { messages: number }) => n + b.messages, 0)).toBe(3);
@@ -122,7 +130,8 @@ describe('GET /v1/analytics', () => {
   it('breaks the figures down by route; a suppressed message never took one', async () => {
     const body = await report(`${span()}&group_by=route`);
     const route = (await sx.api('GET', `/v1/messages?status=delivered&limit=1`)).body.data[0].route as string;
-    const keys = body.groups.map((g: { key: string | null; totals: { messages: number } }) => [g.key, g.totals.messages]);
+    type Group = { key: string | null; totals: { messages: number } };
+    const keys = body.groups.map((g: Group) => [g.key, g.totals.messages]);
     expect(keys).toEqual([[route, 4], [null, 1]]);
   });
 

@@ -43,7 +43,8 @@ beforeAll(async () => {
   peer = await startSmtpPeer();
   // Two retry delays: a deferred message bounces after its third attempt, within a second or two.
   sx = await startSendarix({ smtpUrl: peer.url, env: { SENDARIX_RETRY_SCHEDULE: '300ms,300ms' } });
-  temporal = new Client({ connection: await Connection.connect({ address: process.env.SENDARIX_TEST_TEMPORAL_ADDRESS as string }) });
+  const address = process.env.SENDARIX_TEST_TEMPORAL_ADDRESS as string;
+  temporal = new Client({ connection: await Connection.connect({ address }) });
   peer.setBehaviour(hard, REFUSED);
   peer.setBehaviour(soft, DEFERRED);
   ids.hard = await send(hard);
@@ -52,7 +53,8 @@ beforeAll(async () => {
   await finalState(ids.hard, 'bounced');
   await finalState(ids.soft, 'bounced');
   await finalState(ids.delivered, 'delivered');
-  const project = await sx.api('POST', '/v1/projects', { name: `dead letters ${tag}`, default_from: 'Shop <shop@shop.test>' });
+  const second = { name: `dead letters ${tag}`, default_from: 'Shop <shop@shop.test>' };
+  const project = await sx.api('POST', '/v1/projects', second);
   otherKey = project.body.api_key;
 });
 
@@ -72,7 +74,9 @@ describe('GET /v1/dead-letters', () => {
       last_response: { kind: 'permanent', responseCode: 550, enhancedStatus: '5.1.1' },
       created_at: expect.stringMatching(/Z$/),
     });
-    expect(res.body.data[0]).toMatchObject({ recipient: soft, reason: 'retries_exhausted', attempts: 3, last_response: { responseCode: 452 } });
+    expect(res.body.data[0]).toMatchObject({
+      recipient: soft, reason: 'retries_exhausted', attempts: 3, last_response: { responseCode: 452 },
+    });
     expect(res.body.next_cursor).toBeNull();
   });
 
@@ -88,7 +92,8 @@ describe('GET /v1/dead-letters', () => {
   it('reads one dead letter with its message timeline; a delivered message is none', async () => {
     const res = await sx.api('GET', `/v1/dead-letters/${ids.hard}`);
     expect(res.status).toBe(200);
-    expect(res.body.message.events.map((e: { type: string }) => e.type)).toEqual(['message.queued', 'message.accepted', 'message.bounced']);
+    const types = res.body.message.events.map((e: { type: string }) => e.type);
+    expect(types).toEqual(['message.queued', 'message.accepted', 'message.bounced']);
     expect((await sx.api('GET', `/v1/dead-letters/${ids.delivered}`)).status).toBe(404);
   });
 
@@ -104,7 +109,8 @@ describe('GET /v1/dead-letters', () => {
 describe('POST /v1/dead-letters/{id}/retry', () => {
   it('needs the send scope', async () => {
     const key = await sx.api('POST', '/v1/keys', { label: `read only ${tag}`, scopes: ['read'] });
-    const res = await sx.api('POST', `/v1/dead-letters/${ids.hard}/retry`, undefined, { authorization: `Bearer ${key.body.secret}` });
+    const as = { authorization: `Bearer ${key.body.secret}` };
+    const res = await sx.api('POST', `/v1/dead-letters/${ids.hard}/retry`, undefined, as);
     expect(res.status).toBe(403);
   });
 
@@ -118,19 +124,21 @@ describe('POST /v1/dead-letters/{id}/retry', () => {
     peer.setBehaviour(hard, { code: 250 });
     const res = await sx.api('POST', `/v1/dead-letters/${ids.hard}/retry`);
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ message_id: ids.hard, status: 'queued', retry: 1, workflow_id: `message-${ids.hard}-retry-1` });
+    const workflowId = `message-${ids.hard}-retry-1`;
+    expect(res.body).toEqual({ message_id: ids.hard, status: 'queued', retry: 1, workflow_id: workflowId });
 
     await peer.waitFor((m) => m.envelope.to.includes(hard), 30_000);
     const message = await finalState(ids.hard, 'delivered');
-    expect(message.temporal.workflow_id).toBe(`message-${ids.hard}-retry-1`);
+    expect(message.temporal.workflow_id).toBe(workflowId);
     expect(message.events.map((e: { type: string }) => e.type)).toEqual([
-      'message.queued', 'message.accepted', 'message.bounced', 'message.queued', 'message.accepted', 'message.delivered',
+      'message.queued', 'message.accepted', 'message.bounced',
+      'message.queued', 'message.accepted', 'message.delivered',
     ]);
     expect(sequences(message)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(message.events[3].data).toEqual({ retry: 1 });
     expect(message.completed_at).not.toBeNull();
     expect((await sx.api('GET', `/v1/dead-letters/${ids.hard}`)).status).toBe(404);
-    const run = await temporal.workflow.getHandle(`message-${ids.hard}-retry-1`).describe();
+    const run = await temporal.workflow.getHandle(workflowId).describe();
     expect(run.status.name).toBe('COMPLETED');
   });
 
@@ -150,8 +158,8 @@ describe('POST /v1/dead-letters/{id}/retry', () => {
     const message = await finalState(ids.soft, 'delivered');
     const types = message.events.map((e: { type: string }) => e.type);
     expect(types.filter((t: string) => t === 'message.bounced')).toHaveLength(2);
-    expect(message.events.filter((e: { type: string }) => e.type === 'message.queued').map((e: { data: object }) => e.data))
-      .toEqual([{}, { retry: 1 }, { retry: 2 }]);
+    const queued = message.events.filter((e: { type: string }) => e.type === 'message.queued');
+    expect(queued.map((e: { data: object }) => e.data)).toEqual([{}, { retry: 1 }, { retry: 2 }]);
     expect(sequences(message)).toEqual(message.events.map((_e: unknown, i: number) => i));
     expect(message.attempts).toBe(1);
   });

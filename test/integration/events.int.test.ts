@@ -64,7 +64,8 @@ beforeAll(async () => {
   }
   for (const m of sent) await finalStatus(m.id, m.recipient === bob ? 'bounced' : 'delivered');
   route = (await sx.api('GET', `/v1/messages/${sent[0]?.id}`)).body.route;
-  const project = await sx.api('POST', '/v1/projects', { name: `events ${tag}`, default_from: 'Shop <shop@shop.test>' });
+  const second = { name: `events ${tag}`, default_from: 'Shop <shop@shop.test>' };
+  const project = await sx.api('POST', '/v1/projects', second);
   other.key = project.body.api_key;
 });
 
@@ -97,7 +98,8 @@ describe('GET /v1/events', () => {
   });
 
   it('filters by recipient, matched as sending matches it (domain case ignored)', async () => {
-    const page = await events(`?recipient=${encodeURIComponent(alice.replace('example.com', 'EXAMPLE.com'))}&limit=100`);
+    const shouted = alice.replace('example.com', 'EXAMPLE.com');
+    const page = await events(`?recipient=${encodeURIComponent(shouted)}&limit=100`);
     expect(page.data).toHaveLength(9);
     expect(new Set(page.data.map((e) => e.recipient))).toEqual(new Set([alice]));
     expect((await events(`?recipient=${encodeURIComponent(`nobody-${tag}@example.com`)}`)).data).toEqual([]);
@@ -106,7 +108,8 @@ describe('GET /v1/events', () => {
   it('filters by type, written as message.<event>', async () => {
     const bounced = mine((await events('?type=message.bounced&limit=100')).data);
     expect(bounced.map((e) => e.recipient)).toEqual([bob]);
-    expect(bounced[0]?.data).toMatchObject({ bounce_type: 'hard', smtp: expect.objectContaining({ responseCode: 550 }) });
+    const smtp = expect.objectContaining({ responseCode: 550 });
+    expect(bounced[0]?.data).toMatchObject({ bounce_type: 'hard', smtp });
     const delivered = mine((await events(`?type=message.delivered&recipient=${encodeURIComponent(alice)}`)).data);
     expect(delivered).toHaveLength(3);
     expect((await events('?type=message.unsubscribed')).data).toEqual([]);
@@ -141,7 +144,22 @@ describe('GET /v1/events', () => {
 
   it('pages with filters combined', async () => {
     const { items } = await allPages(`?recipient=${encodeURIComponent(alice)}&type=message.queued`, 1);
-    expect(items.map((e) => e.message_id).sort()).toEqual(sent.filter((m) => m.recipient === alice).map((m) => m.id).sort());
+    const toAlice = sent.filter((m) => m.recipient === alice).map((m) => m.id);
+    expect(items.map((e) => e.message_id).sort()).toEqual(toAlice.sort());
+  });
+
+  it("matches recipients under the project's subaddress setting", async () => {
+    const as = { authorization: `Bearer ${other.key}` };
+    const patch = await sx.api('PATCH', '/v1/projects/current', { suppression_ignores_subaddress: true }, as);
+    expect(patch.status).toBe(200);
+    const carol = `carol-${tag}@example.com`;
+    const body = { recipient: carol.replace('@', '+news@'), subject: 'Hi', text: 'Hi' };
+    const sentToTag = await sx.api('POST', '/v1/messages', body, as);
+    expect(sentToTag.status).toBe(202);
+    for (const query of [carol, carol.replace('@', '+other@')]) {
+      const found = await events(`?recipient=${encodeURIComponent(query)}&type=message.queued`, other.key);
+      expect(found.data.map((e) => e.message_id)).toEqual([sentToTag.body.message_id]);
+    }
   });
 
   it("shows nothing of another project, not even for the other project's message id", async () => {
@@ -172,6 +190,7 @@ describe('GET /v1/events', () => {
     expect(key.status).toBe(201);
     const res = await sx.api('GET', '/v1/events', undefined, { authorization: `Bearer ${key.body.secret}` });
     expect(res.status).toBe(403);
-    expect((await sx.api('GET', '/v1/events', undefined, { authorization: 'Bearer sk_live_wrong000000000000000000' })).status).toBe(401);
+    const wrong = { authorization: 'Bearer sk_live_wrong000000000000000000' };
+    expect((await sx.api('GET', '/v1/events', undefined, wrong)).status).toBe(401);
   });
 });

@@ -32,7 +32,8 @@ beforeAll(async () => {
     env: { SENDARIX_WEBHOOK_ALLOW_PRIVATE: 'true', SENDARIX_WEBHOOK_TASK_QUEUE: `test-webhooks-${randomUUID()}` },
   });
   const url = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hooks`;
-  const endpoint = await sx.api('POST', '/v1/webhooks', { url, event_types: ['message.bounced', 'message.complained', 'message.deferred'] });
+  const eventTypes = ['message.bounced', 'message.complained', 'message.deferred'];
+  const endpoint = await sx.api('POST', '/v1/webhooks', { url, event_types: eventTypes });
   expect(endpoint.status).toBe(201);
 });
 
@@ -60,7 +61,8 @@ async function status(id: string, wanted: string) {
 
 /** Sends one message through the API and waits until the peer has it. */
 async function delivered(recipient: string): Promise<{ id: string; mail: ReceivedMail }> {
-  const res = await sx.api('POST', '/v1/messages', { recipient, subject: 'Your receipt', text: 'Thanks for your order.' });
+  const body = { recipient, subject: 'Your receipt', text: 'Thanks for your order.' };
+  const res = await sx.api('POST', '/v1/messages', body);
   expect(res.status).toBe(202);
   const mail = await peer.waitFor((m) => m.envelope.to.includes(recipient), 30_000);
   await status(res.body.message_id, 'delivered');
@@ -69,11 +71,25 @@ async function delivered(recipient: string): Promise<{ id: string; mail: Receive
 
 /** Delivers to the inbound port as a receiving server would: null sender, opportunistic STARTTLS. */
 async function report(to: string, raw: string, from = '') {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sx.inboundPort, secure: false, tls: { rejectUnauthorized: false } });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: sx.inboundPort,
+    secure: false,
+    tls: { rejectUnauthorized: false }, // the embedded default's self-signed certificate
+  });
   return transport.sendMail({ envelope: { from, to: [to] }, raw: raw.replace(/\r?\n/g, '\r\n') });
 }
 
-function dsn(opts: { to: string; recipient: string; action: string; status: string; diagnostic: string; originalHeaders: string }): string {
+interface DsnFields {
+  to: string;
+  recipient: string;
+  action: string;
+  status: string;
+  diagnostic: string;
+  originalHeaders: string;
+}
+
+function dsn(opts: DsnFields): string {
   return `From: Mail Delivery System <MAILER-DAEMON@mx.receiver.test>
 To: ${opts.to}
 Subject: Undelivered Mail Returned to Sender
@@ -142,6 +158,14 @@ ${opts.original}
 `;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const lastEvent = (m: { events: any[] }) => m.events[m.events.length - 1];
+
+async function webhookFor(type: string, messageId: string) {
+  const hit = async () => (hits.some((h) => h.type === type && h.data.message_id === messageId) ? true : undefined);
+  await eventually(hit, 30_000, `${type} webhook`);
+}
+
 async function nextSendEnds(recipient: string, wanted: string) {
   const res = await sx.api('POST', '/v1/messages', { recipient, subject: 'Again', text: 'Second message.' });
   const final = await status(res.body.message_id, wanted);
@@ -152,13 +176,14 @@ describe('a late hard bounce (RFC 3464 DSN to the VERP address)', () => {
   it('marks the message bounced, suppresses the address, fires message.bounced, and records it once', async () => {
     const recipient = unique('gone');
     const { id, mail } = await delivered(recipient);
-    const raw = dsn({ to: verp(id), recipient, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 <user> User unknown', originalHeaders: headerBlock(mail) });
+    const diagnostic = '550 5.1.1 <user> User unknown';
+    const originalHeaders = headerBlock(mail);
+    const raw = dsn({ to: verp(id), recipient, action: 'failed', status: '5.1.1', diagnostic, originalHeaders });
     const info = await report(verp(id), raw);
     expect(info.response).toBe(`250 2.0.0 Recorded bounced for ${id}`);
 
     const bounced = await status(id, 'bounced');
-    const last = bounced.events[bounced.events.length - 1];
-    expect(last).toMatchObject({
+    expect(lastEvent(bounced)).toMatchObject({
       type: 'message.bounced',
       data: {
         source: 'dsn', bounce_type: 'hard', action: 'failed', status: '5.1.1', final_recipient: recipient,
@@ -168,76 +193,86 @@ describe('a late hard bounce (RFC 3464 DSN to the VERP address)', () => {
     });
     const entry = await sx.api('GET', `/v1/suppressions/${encodeURIComponent(recipient)}`);
     expect(entry.body).toMatchObject({ reason: 'hard_bounce', source: 'bounce', message_id: id });
-    await eventually(async () => (hits.some((h) => h.type === 'message.bounced' && h.data.message_id === id) ? true : undefined), 30_000, 'webhook');
+    await webhookFor('message.bounced', id);
 
     const again = await report(verp(id), raw);
     expect(again.response).toBe(`250 2.0.0 Recorded bounced for ${id}`);
     expect((await message(id)).events.filter((e: { type: string }) => e.type === 'message.bounced')).toHaveLength(1);
 
     const next = await nextSendEnds(recipient, 'suppressed');
-    expect(next.events[next.events.length - 1]).toMatchObject({ type: 'message.suppressed', data: { reason: 'hard_bounce' } });
+    expect(lastEvent(next)).toMatchObject({ type: 'message.suppressed', data: { reason: 'hard_bounce' } });
   });
 
   it('records a delayed DSN as deferred information only', async () => {
     const recipient = unique('slow');
     const { id, mail } = await delivered(recipient);
-    const raw = dsn({ to: verp(id), recipient, action: 'delayed', status: '4.4.1', diagnostic: '421 4.4.1 try again later', originalHeaders: headerBlock(mail) });
+    const diagnostic = '421 4.4.1 try again later';
+    const originalHeaders = headerBlock(mail);
+    const raw = dsn({ to: verp(id), recipient, action: 'delayed', status: '4.4.1', diagnostic, originalHeaders });
     await report(verp(id), raw);
     const after = await eventually(async () => {
       const m = await message(id);
       return m.events.some((e: { type: string }) => e.type === 'message.deferred') ? m : undefined;
     }, 30_000, 'deferred event');
     expect(after.status).toBe('delivered');
-    expect(after.events[after.events.length - 1].data).toMatchObject({ source: 'dsn', action: 'delayed', status: '4.4.1' });
+    expect(lastEvent(after).data).toMatchObject({ source: 'dsn', action: 'delayed', status: '4.4.1' });
     expect((await sx.api('GET', `/v1/suppressions/${encodeURIComponent(recipient)}`)).status).toBe(404);
   });
 });
 
 describe('a complaint (ARF feedback report to the feedback address)', () => {
-  it('finds the message by the attached original, marks it complained, suppresses, and fires message.complained', async () => {
+  it('finds the message by its attached original, marks it complained, suppresses, fires the webhook', async () => {
     const recipient = unique('annoyed');
     const { id, mail } = await delivered(recipient);
-    // Sent to a feedback mailbox, not the VERP address, and without Original-Mail-From: only the attached copy names it.
-    const info = await report(`fbl@${BOUNCE_DOMAIN}`, arf({ to: `fbl@${BOUNCE_DOMAIN}`, recipient, original: mail.raw.toString('latin1') }), 'fbl@isp.test');
+    // To a feedback mailbox, not the VERP address, and without Original-Mail-From: only the attached copy names it.
+    const feedbackBox = `fbl@${BOUNCE_DOMAIN}`;
+    const raw = arf({ to: feedbackBox, recipient, original: mail.raw.toString('latin1') });
+    const info = await report(feedbackBox, raw, 'fbl@isp.test');
     expect(info.response).toBe(`250 2.0.0 Recorded complained for ${id}`);
 
     const complained = await status(id, 'complained');
-    expect(complained.events[complained.events.length - 1]).toMatchObject({
+    expect(lastEvent(complained)).toMatchObject({
       type: 'message.complained',
       data: { source: 'feedback_report', feedback_type: 'abuse', user_agent: 'ExampleFBL/1.0', newly_suppressed: true },
     });
     const entry = await sx.api('GET', `/v1/suppressions/${encodeURIComponent(recipient)}`);
     expect(entry.body).toMatchObject({ reason: 'complaint', source: 'complaint', message_id: id });
-    await eventually(async () => (hits.some((h) => h.type === 'message.complained' && h.data.message_id === id) ? true : undefined), 30_000, 'webhook');
+    await webhookFor('message.complained', id);
     const next = await nextSendEnds(recipient, 'suppressed');
-    expect(next.events[next.events.length - 1]).toMatchObject({ type: 'message.suppressed', data: { reason: 'complaint' } });
+    expect(lastEvent(next)).toMatchObject({ type: 'message.suppressed', data: { reason: 'complaint' } });
   });
 });
 
 describe('what the inbound listener does not use', () => {
-  const unparsedFiles = () => {
+  /** The kept file whose content has `text`, if any. */
+  const keptWith = async (text: string) => {
     const dir = path.join(sx.dataDir, 'inbound-unparsed');
-    return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : [];
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : [];
+    return files.find((f) => fs.readFileSync(f, 'utf8').includes(text));
   };
 
   it('keeps an unparseable message in the data folder, logs its file, and still answers 250', async () => {
     const marker = randomUUID();
-    const info = await report(`postmaster@${BOUNCE_DOMAIN}`, `From: someone@elsewhere.test\nTo: postmaster@${BOUNCE_DOMAIN}\nSubject: hello\n\nNot a report ${marker}\n`, 'someone@elsewhere.test');
+    const postmaster = `postmaster@${BOUNCE_DOMAIN}`;
+    const raw = `From: someone@elsewhere.test\nTo: ${postmaster}\nSubject: hello\n\nNot a report ${marker}\n`;
+    const info = await report(postmaster, raw, 'someone@elsewhere.test');
     expect(info.response).toMatch(/^250 /);
-    const file = await eventually(async () => unparsedFiles().find((f) => fs.readFileSync(f, 'utf8').includes(marker)), 10_000, 'kept file');
+    const file = await eventually(async () => keptWith(marker), 10_000, 'kept file');
     expect(path.basename(file)).toMatch(/^\d{4}-\d\d-\d\dT[\d-]+Z(-\d+)?\.eml$/);
     expect(sx.logs.some((l) => l.includes('inbound mail kept unparsed') && l.includes(file))).toBe(true);
   });
 
   it('keeps a DSN about a message it does not know', async () => {
     const unknown = 'msg_aaaaaaaaaaaaaaaaaaaaaaaaaa';
-    const raw = dsn({ to: verp(unknown), recipient: 'x@example.com', action: 'failed', status: '5.1.1', diagnostic: '550 no', originalHeaders: 'Subject: x\n' });
+    const fields = { recipient: 'x@example.com', action: 'failed', status: '5.1.1', diagnostic: '550 no' };
+    const raw = dsn({ to: verp(unknown), ...fields, originalHeaders: 'Subject: x\n' });
     await report(verp(unknown), raw);
-    await eventually(async () => (unparsedFiles().some((f) => fs.readFileSync(f, 'utf8').includes(verp(unknown))) ? true : undefined), 10_000, 'kept file');
+    await eventually(async () => keptWith(verp(unknown)), 10_000, 'kept file');
   });
 
   it('refuses mail for any address outside the bounce domain', async () => {
-    const err = await report('someone@example.com', 'Subject: relay?\n\nrelay me\n', 'spammer@elsewhere.test').then(() => undefined, (e: { responseCode?: number }) => e);
+    const sent = report('someone@example.com', 'Subject: relay?\n\nrelay me\n', 'spammer@elsewhere.test');
+    const err = await sent.then(() => undefined, (e: { responseCode?: number }) => e);
     expect(err?.responseCode).toBe(550);
   });
 });

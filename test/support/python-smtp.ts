@@ -10,7 +10,14 @@ export interface PythonSendRequest {
   starttls?: boolean;
   mail_from: string;
   rcpt_to: string[];
-  message: { from: string; to: string; subject: string; text: string; message_id?: string; headers?: Record<string, string> };
+  message: {
+    from: string;
+    to: string;
+    subject: string;
+    text: string;
+    message_id?: string;
+    headers?: Record<string, string>;
+  };
 }
 
 export interface PythonSendResult {

@@ -22,8 +22,14 @@ export interface SendarixProcess {
   smtpPort: number;
   /** Port of the inbound listener for bounces and complaints (`inbound_port` of the ready line). */
   inboundPort: number;
+  /** Task queue of its message workflows; a restart with `reuse` polls the same one. */
+  taskQueue: string;
+  /** Its PostgreSQL database when TEST_DATABASE_URL is set (else PGlite under `dataDir`). */
+  databaseUrl?: string;
   /** fetch against the API with the bootstrap key (or `key`). */
   api(method: string, pathname: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  /** Sends `signal` and resolves with how the process ended; unlike `stop`, keeps the data for a restart. */
+  terminate(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -37,11 +43,16 @@ export interface StartOptions {
   smtpUrl: string;
   temporalAddress?: string;
   env?: Record<string, string>;
+  /** Start on the data folder, database and task queue of an earlier process (after its `terminate`). */
+  reuse?: Pick<SendarixProcess, 'dataDir' | 'databaseUrl' | 'taskQueue'>;
 }
 
 export async function startSendarix(opts: StartOptions): Promise<SendarixProcess> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sendarix-test-'));
-  const databaseUrl = process.env.TEST_DATABASE_URL ? await freshPostgresDatabase(process.env.TEST_DATABASE_URL) : undefined;
+  const dataDir = opts.reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sendarix-test-'));
+  const databaseUrl = opts.reuse
+    ? opts.reuse.databaseUrl
+    : process.env.TEST_DATABASE_URL ? await freshPostgresDatabase(process.env.TEST_DATABASE_URL) : undefined;
+  const taskQueue = opts.reuse?.taskQueue ?? `test-${randomUUID()}`;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -49,7 +60,7 @@ export async function startSendarix(opts: StartOptions): Promise<SendarixProcess
     LOG_LEVEL: 'info',
     SENDARIX_DATA_DIR: dataDir,
     TEMPORAL_ADDRESS: opts.temporalAddress ?? (process.env.SENDARIX_TEST_TEMPORAL_ADDRESS as string),
-    SENDARIX_TASK_QUEUE: `test-${randomUUID()}`,
+    SENDARIX_TASK_QUEUE: taskQueue,
     SMTP_URL: opts.smtpUrl,
     SENDARIX_BOOTSTRAP_API_KEY: TEST_API_KEY,
     SENDARIX_DEFAULT_FROM: 'Sendarix Tests <tests@sendarix.test>',
@@ -57,10 +68,14 @@ export async function startSendarix(opts: StartOptions): Promise<SendarixProcess
     // Every test process runs its own SMTP listeners: free ports, never the fixed defaults.
     SENDARIX_SMTP_PORT: '0',
     SENDARIX_INBOUND_PORT: '0',
+    // The SDK's Prometheus listener has a fixed default port; test processes run side by side, so it is off.
+    SENDARIX_TEMPORAL_METRICS_PORT: '0',
+    // Tests stop processes often, sometimes with a delivery stuck on a stalled peer: a short grace keeps that quick.
+    SENDARIX_WORKER_SHUTDOWN_GRACE: '2s',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...opts.env,
   };
-  if (databaseUrl) await runScript(['scripts/migrate.ts', 'deploy'], env);
+  if (databaseUrl && !opts.reuse) await runScript(['scripts/migrate.ts', 'deploy'], env);
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
@@ -75,6 +90,16 @@ export async function startSendarix(opts: StartOptions): Promise<SendarixProcess
     pid: child.pid as number,
     smtpPort,
     inboundPort,
+    taskQueue,
+    databaseUrl,
+    terminate: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill(signal);
+        await exited;
+      }
+      return { code: child.exitCode, signal: child.signalCode };
+    },
     api: (method, pathname, body, headers = {}) => request(url, method, pathname, body, { authorization: `Bearer ${apiKey}`, ...headers }),
     stop: async () => {
       if (child.exitCode === null) {

@@ -1,7 +1,9 @@
-// The two statements behind GET /v1/analytics, computed in the database with GROUPING SETS so that one scan
+// The two statements behind GET /v1/analytics, computed in the database with GROUPING SETS so that one pass
 // yields every bucket, every group, each group's buckets and the totals (percentiles cannot be added up later).
 // Messages are counted in the bucket of their acceptance; events in the bucket in which they happened. Both
-// ranges are read through the (project_id, created_at) indexes.
+// ranges are read through the (project_id, created_at) indexes. Events are first counted with a plain GROUP BY
+// (a hash aggregate over the range), and only those few rows are rolled up: sorting every event of a month for
+// the grouping sets took seconds at a million events.
 import { Prisma } from '../../../generated/prisma/client';
 import type { Db } from '../../db/client';
 import type { AnalyticsRange, GroupBy } from './schemas';
@@ -66,10 +68,11 @@ function parts(projectId: string, r: AnalyticsRange) {
     allGroups: Prisma.sql`GROUPING(grp)::int`,
     sets: Prisma.sql`(bucket, grp), (bucket), (grp), ()`,
     typeSets: Prisma.sql`(bucket, grp, type), (bucket, type), (grp, type), (type)`,
-    top: Prisma.sql`WITH top AS (
+    // Materialized: inlined, PostgreSQL ran it again for every group row of HAVING.
+    top: Prisma.sql`top AS MATERIALIZED (
       SELECT ${column} AS grp FROM messages m
       WHERE m.project_id = ${projectId} AND m.created_at >= ${r.from} AND m.created_at < ${r.to}
-      GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${MAX_GROUPS})`,
+      GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${MAX_GROUPS}),`,
     // Rows of a group outside the largest MAX_GROUPS are dropped; rows over all groups always stay.
     having: Prisma.sql`HAVING GROUPING(grp) = 1 OR EXISTS (SELECT 1 FROM top WHERE top.grp IS NOT DISTINCT FROM x.grp)`,
   };
@@ -82,7 +85,13 @@ function parts(projectId: string, r: AnalyticsRange) {
  */
 export function messageStatsSql(projectId: string, r: AnalyticsRange): Prisma.Sql {
   const { column, grp, sets, top, having, allGroups } = parts(projectId, r);
-  return Prisma.sql`${top}
+  return Prisma.sql`WITH ${top} base AS (
+      SELECT date_trunc(${r.granularity}, m.created_at, 'UTC') AS bucket, ${column} AS grp, m.status,
+        -- completed_at is the time of the delivered event; a complaint later leaves it as it was.
+        CASE WHEN m.status IN ('delivered', 'complained')
+          THEN extract(epoch FROM m.completed_at - m.created_at) * 1000 END AS latency_ms
+      FROM messages m
+      WHERE m.project_id = ${projectId} AND m.created_at >= ${r.from} AND m.created_at < ${r.to})
     SELECT bucket, ${grp} AS grp, GROUPING(bucket)::int AS all_time, ${allGroups} AS all_groups,
       count(*)::int AS messages,
       count(*) FILTER (WHERE status = 'queued')::int AS queued,
@@ -103,14 +112,7 @@ export function messageStatsSql(projectId: string, r: AnalyticsRange): Prisma.Sq
       percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS latency_p50_ms,
       percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS latency_p95_ms,
       percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms) AS latency_p99_ms
-    FROM (
-      SELECT date_trunc(${r.granularity}, m.created_at, 'UTC') AS bucket, ${column} AS grp, m.status,
-        -- completed_at is the time of the delivered event; a complaint later leaves it as it was.
-        CASE WHEN m.status IN ('delivered', 'complained')
-          THEN extract(epoch FROM m.completed_at - m.created_at) * 1000 END AS latency_ms
-      FROM messages m
-      WHERE m.project_id = ${projectId} AND m.created_at >= ${r.from} AND m.created_at < ${r.to}
-    ) x
+    FROM base x
     GROUP BY GROUPING SETS (${sets})
     ${having}`;
 }
@@ -118,15 +120,19 @@ export function messageStatsSql(projectId: string, r: AnalyticsRange): Prisma.Sq
 /** Events that happened in the range, counted per type. */
 export function eventStatsSql(projectId: string, r: AnalyticsRange): Prisma.Sql {
   const { column, grp, typeSets, top, having, allGroups } = parts(projectId, r);
-  const join = r.groupBy ? Prisma.sql`JOIN messages m ON m.id = e.message_id` : Prisma.empty;
-  return Prisma.sql`${top}
-    SELECT bucket, ${grp} AS grp, GROUPING(bucket)::int AS all_time, ${allGroups} AS all_groups, type,
-      count(*)::int AS events
-    FROM (
-      SELECT date_trunc(${r.granularity}, e.created_at, 'UTC') AS bucket, ${column} AS grp, e.type
+  // The project condition on messages lets PostgreSQL hash the project's messages instead of probing the
+  // primary key once per event.
+  const join = r.groupBy
+    ? Prisma.sql`JOIN messages m ON m.id = e.message_id AND m.project_id = ${projectId}`
+    : Prisma.empty;
+  return Prisma.sql`WITH ${top} base AS (
+      SELECT date_trunc(${r.granularity}, e.created_at, 'UTC') AS bucket, ${column} AS grp, e.type, count(*) AS n
       FROM events e ${join}
       WHERE e.project_id = ${projectId} AND e.created_at >= ${r.from} AND e.created_at < ${r.to}
-    ) x
+      GROUP BY 1, 2, 3)
+    SELECT bucket, ${grp} AS grp, GROUPING(bucket)::int AS all_time, ${allGroups} AS all_groups, type,
+      sum(n)::int AS events
+    FROM base x
     GROUP BY GROUPING SETS (${typeSets})
     ${having}`;
 }

@@ -19,7 +19,11 @@ export interface Summary {
 
 type Row = { bucket: Date | null; grp: string | null; all_time: number; all_groups: number };
 
-const keyOf = (r: Row): string => `${r.all_time ? '*' : (r.bucket as Date).toISOString()}|${r.all_groups ? '*' : `=${r.grp ?? ''}`}`;
+/** `<bucket or *>|<=group or *>`: one key per grouping set row. */
+function keyOf(r: Row): string {
+  const bucket = r.all_time ? '*' : (r.bucket as Date).toISOString();
+  return `${bucket}|${r.all_groups ? '*' : `=${r.grp ?? ''}`}`;
+}
 
 function emptySummary(): Summary {
   return {
@@ -64,8 +68,14 @@ export function buildReport(range: AnalyticsRange, messages: MessageStatsRow[], 
   return range.groupBy ? { ...report, groups: groupsOf(summaries) } : report;
 }
 
+interface Group {
+  key: string | null;
+  totals: Summary;
+  buckets: ({ start: string } & Summary)[];
+}
+
 function groupsOf(summaries: Map<string, { row: Row; summary: Summary }>) {
-  const groups = new Map<string | null, { key: string | null; totals: Summary; buckets: ({ start: string } & Summary)[] }>();
+  const groups = new Map<string | null, Group>();
   const group = (key: string | null) => {
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { key, totals: emptySummary(), buckets: [] }));

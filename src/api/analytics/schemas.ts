@@ -40,7 +40,8 @@ export function analyticsRange(
   if (from.getTime() >= to.getTime()) {
     return { ok: false, errors: [{ field: 'from', code: 'invalid_range', message: 'from must be before to' }] };
   }
-  const buckets = Math.ceil((to.getTime() - bucketStart(from, q.granularity).getTime()) / GRANULARITY_MS[q.granularity]);
+  const spanMs = to.getTime() - bucketStart(from, q.granularity).getTime();
+  const buckets = Math.ceil(spanMs / GRANULARITY_MS[q.granularity]);
   if (buckets > MAX_BUCKETS) {
     const message = `the range holds ${buckets} ${q.granularity} buckets; at most ${MAX_BUCKETS} are allowed`;
     return { ok: false, errors: [{ field: 'from', code: 'range_too_large', message }] };

@@ -10,7 +10,11 @@ export const deadLettersOpenApi: Record<string, object> = {
       summary: 'Messages that ended in failure, newest first, with cursor pagination (read scope)',
       security: bearer,
       parameters: queryParameters(listDeadLettersQuerySchema),
-      responses: { '200': { description: 'A page of dead letters' }, '422': errorResponse('Invalid cursor'), ...commonErrors },
+      responses: {
+        '200': { description: 'A page of dead letters' },
+        '422': errorResponse('Invalid cursor'),
+        ...commonErrors,
+      },
     },
   },
   '/v1/dead-letters/{id}': {
@@ -18,7 +22,11 @@ export const deadLettersOpenApi: Record<string, object> = {
       summary: 'One dead letter with its message and event timeline (read scope)',
       security: bearer,
       parameters: [idParam],
-      responses: { '200': { description: 'The dead letter' }, '404': errorResponse('No such dead letter'), ...commonErrors },
+      responses: {
+        '200': { description: 'The dead letter' },
+        '404': errorResponse('No such dead letter'),
+        ...commonErrors,
+      },
     },
   },
   '/v1/dead-letters/{id}/retry': {

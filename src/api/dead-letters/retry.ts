@@ -5,7 +5,7 @@
 import type { DeadLetter, Event, Message } from '../../../generated/prisma/client';
 import { ApiError, DependencyUnavailable } from '../../errors';
 import { parseMailbox } from '../../mail/address';
-import { startWorkflow, workflowInput } from '../../services/accept-message';
+import { startWorkflow, workflowInput, type WorkflowStartFields } from '../../services/accept-message';
 import { fanOutEvent } from '../../webhooks/fan-out';
 import { messageWorkflowId } from '../../workflows/definitions';
 import { findSuppressions, ignoresSubaddress } from '../suppressions/store';
@@ -38,7 +38,10 @@ export async function retryDeadLetter(deps: ApiDeps, projectId: string, messageI
   // The workflow's first event takes the number after the queued one; recordEvent would silently keep an
   // existing event of the same number.
   const input = { ...workflowInput(deps.config, message.id, projectId, {}), nextEventSeq: event.seq + 1 };
-  const fields = { priority: message.priority as 'high' | 'normal' | 'low', recipient: { asciiDomain: message.recipientDomain } };
+  const fields = {
+    priority: message.priority as WorkflowStartFields['priority'],
+    recipient: { asciiDomain: message.recipientDomain },
+  };
   try {
     await startWorkflow(deps, input, fields, { template: message.template ?? undefined }, workflowId);
   } catch (err) {
@@ -49,7 +52,8 @@ export async function retryDeadLetter(deps: ApiDeps, projectId: string, messageI
   }
   logger.info({ message_id: message.id, project_id: projectId, retry, workflow_id: workflowId }, 'dead letter retried');
   // Webhooks hear of the retry; the retry itself has happened whatever the fan-out does.
-  await fanOutEvent(deps, { ...event, data: event.data as Record<string, unknown>, status: 'queued' }).catch((err: unknown) => {
+  const queued = { ...event, data: event.data as Record<string, unknown>, status: 'queued' };
+  await fanOutEvent(deps, queued).catch((err: unknown) => {
     logger.warn({ message_id: message.id, project_id: projectId, err }, 'could not fan out the retry event');
   });
   return { messageId: message.id, retry, workflowId };
@@ -58,9 +62,10 @@ export async function retryDeadLetter(deps: ApiDeps, projectId: string, messageI
 /** Whether the recipient is suppressed now, checked as the workflow's suppression step checks it. */
 async function isSuppressed({ prisma }: ApiDeps, message: Message): Promise<boolean> {
   const parsed = parseMailbox(message.recipient);
-  if (!parsed.ok) return (await prisma.suppression.count({ where: { projectId: message.projectId, address: message.recipientKey } })) > 0;
-  const ignore = await ignoresSubaddress(prisma, message.projectId);
-  return (await findSuppressions(prisma, message.projectId, parsed.mailbox, ignore, [message.recipientKey])).length > 0;
+  const { projectId, recipientKey } = message;
+  if (!parsed.ok) return (await prisma.suppression.count({ where: { projectId, address: recipientKey } })) > 0;
+  const ignore = await ignoresSubaddress(prisma, projectId);
+  return (await findSuppressions(prisma, projectId, parsed.mailbox, ignore, [recipientKey])).length > 0;
 }
 
 function requeue({ prisma }: ApiDeps, dead: DeadLetter, workflowId: string, retry: number): Promise<Event> {
@@ -96,7 +101,8 @@ function restore({ prisma }: ApiDeps, dead: DeadLetter, message: Message, event:
       },
     });
     const { messageId, projectId, reason, createdAt } = dead;
-    await tx.deadLetter.create({ data: { messageId, projectId, reason, createdAt, lastResponse: dead.lastResponse ?? undefined } });
+    const lastResponse = dead.lastResponse ?? undefined;
+    await tx.deadLetter.create({ data: { messageId, projectId, reason, createdAt, lastResponse } });
   });
 }
 

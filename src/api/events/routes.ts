@@ -6,6 +6,7 @@ import { currentKey, requireScope } from '../auth';
 import type { ApiDeps } from '../deps';
 import { decodeCursor, encodeCursor } from '../messages/cursor';
 import { fieldErrors } from '../schemas';
+import { ignoresSubaddress } from '../suppressions/store';
 import { listEventsQuerySchema, type ListEventsQuery } from './schemas';
 import { searchEvents, type EventFilter, type EventRow } from './search';
 
@@ -18,10 +19,10 @@ export function eventRoutes({ prisma }: ApiDeps): Router {
     const parsed = listEventsQuerySchema.safeParse(ctx.query);
     if (!parsed.success) throw validationError(fieldErrors(parsed.error));
     const q = parsed.data;
-    const filter = toFilter(currentKey(ctx).projectId, q);
-    const rows = await searchEvents(prisma, filter).catch((err: unknown) => {
-      throw new DependencyUnavailable('database', err);
-    });
+    const projectId = currentKey(ctx).projectId;
+    // Stored recipient keys follow the project's subaddress setting, so the search must too.
+    const ignoreSubaddress = q.recipient === undefined ? false : await db(ignoresSubaddress(prisma, projectId));
+    const rows = await db(searchEvents(prisma, toFilter(projectId, q, ignoreSubaddress)));
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     ctx.body = {
@@ -33,13 +34,18 @@ export function eventRoutes({ prisma }: ApiDeps): Router {
   return router;
 }
 
+const db = <T>(p: Promise<T>): Promise<T> =>
+  p.catch((err: unknown) => {
+    throw new DependencyUnavailable('database', err);
+  });
+
 /** Checks what the schema cannot (recipient syntax, cursor, range order) and builds the search filter. */
-function toFilter(projectId: string, q: ListEventsQuery): EventFilter {
+function toFilter(projectId: string, q: ListEventsQuery, ignoreSubaddress: boolean): EventFilter {
   const errors: FieldError[] = [];
   let recipientKey: string | undefined;
   if (q.recipient !== undefined) {
     const m = parseMailbox(q.recipient);
-    if (m.ok) recipientKey = normalizeForSuppression(m.mailbox);
+    if (m.ok) recipientKey = normalizeForSuppression(m.mailbox, { ignoreSubaddress });
     else errors.push({ field: 'recipient', code: m.code, message: m.message });
   }
   const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);

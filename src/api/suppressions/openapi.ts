@@ -33,13 +33,23 @@ function resource(path: string, defaultReason: Parameters<typeof createSuppressi
         summary: 'The suppression entry of a recipient',
         security: bearer,
         parameters: [recipientParam],
-        responses: { '200': { description: 'Suppressed' }, '404': errorResponse('Not suppressed'), ...commonErrors },
+        responses: {
+          '200': { description: 'Suppressed' },
+          '404': errorResponse('Not suppressed'),
+          '422': errorResponse('Not an email address'),
+          ...commonErrors,
+        },
       },
       delete: {
         summary: 'Stop suppressing a recipient',
         security: bearer,
         parameters: [recipientParam],
-        responses: { '200': { description: 'Removed' }, '404': errorResponse('Not suppressed'), ...commonErrors },
+        responses: {
+          '200': { description: 'Removed' },
+          '404': errorResponse('Not suppressed'),
+          '422': errorResponse('Not an email address'),
+          ...commonErrors,
+        },
       },
     },
   };

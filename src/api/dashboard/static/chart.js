@@ -20,7 +20,10 @@ export const SERIES = [
 function values(bucket) {
   const s = bucket.statuses;
   const known = s.delivered + s.complained + s.bounced + s.suppressed;
-  return { delivered: s.delivered, complained: s.complained, bounced: s.bounced, suppressed: s.suppressed, other: bucket.messages - known };
+  return {
+    delivered: s.delivered, complained: s.complained, bounced: s.bounced, suppressed: s.suppressed,
+    other: bucket.messages - known,
+  };
 }
 
 /** Smallest 1/2/5 × 10^k step (at least 1) that fits `max` into Y_TICKS steps. */
@@ -51,14 +54,16 @@ export function volumeChart(report) {
   const xMid = (i) => MARGIN.left + slot * i + slot / 2;
 
   const chart = svg('svg', {
-    class: 'chart', viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': 'Messages by outcome and delivery rate',
+    class: 'chart', viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img',
+    'aria-label': 'Messages by outcome and delivery rate',
   });
   for (let t = 0; t <= Y_TICKS; t++) {
     const gy = y(step * t);
     chart.append(
       svg('line', { class: 'grid', x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: gy, y2: gy }),
       svg('text', { class: 'axis-label', x: MARGIN.left - 8, y: gy + 4, 'text-anchor': 'end' }, String(step * t)),
-      svg('text', { class: 'axis-label rate-label', x: WIDTH - MARGIN.right + 8, y: gy + 4 }, `${(t * 100) / Y_TICKS}%`),
+      svg('text', { class: 'axis-label rate-label', x: WIDTH - MARGIN.right + 8, y: gy + 4 },
+        `${(t * 100) / Y_TICKS}%`),
     );
   }
 
@@ -72,11 +77,13 @@ export function volumeChart(report) {
       const count = v[series.key];
       if (count <= 0) continue;
       chart.append(svg('rect', {
-        class: `bar bar-${series.key}`, x: xMid(i) - barW / 2, width: barW, y: y(base + count), height: y(base) - y(base + count),
+        class: `bar bar-${series.key}`, x: xMid(i) - barW / 2, width: barW,
+        y: y(base + count), height: y(base) - y(base + count),
       }, svg('title', {}, `${label}: ${count} ${series.label.toLowerCase()}`)));
       base += count;
     }
-    if (bucket.rates.delivery !== null) points.push({ x: xMid(i), y: yRate(bucket.rates.delivery), label, rate: bucket.rates.delivery });
+    const rate = bucket.rates.delivery;
+    if (rate !== null) points.push({ x: xMid(i), y: yRate(rate), label, rate });
     if (i % labelEvery === 0) {
       chart.append(svg('text', { class: 'axis-label', x: xMid(i), y: bottom + 20, 'text-anchor': 'middle' }, label));
     }
@@ -90,8 +97,9 @@ export function volumeChart(report) {
       svg('title', {}, `${p.label}: ${(p.rate * 100).toFixed(1)} % delivered`)));
   }
   if (buckets.every((b) => b.messages === 0)) {
-    chart.append(svg('text', { class: 'empty-label', x: MARGIN.left + plotW / 2, y: MARGIN.top + plotH / 2, 'text-anchor': 'middle' },
-      'No messages in this period'));
+    const centre = { x: MARGIN.left + plotW / 2, y: MARGIN.top + plotH / 2 };
+    const text = 'No messages in this period';
+    chart.append(svg('text', { class: 'empty-label', ...centre, 'text-anchor': 'middle' }, text));
   }
   chart.append(svg('line', { class: 'axis', x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: bottom, y2: bottom }));
   return chart;

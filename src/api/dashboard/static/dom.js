@@ -38,6 +38,13 @@ export function formatTime(iso) {
   });
 }
 
+/** Month, day and time: enough in a list of recent items. */
+export function formatShortTime(iso) {
+  return new Date(iso).toLocaleString(undefined, {
+    month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  });
+}
+
 export function formatPercent(rate) {
   return rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(rate >= 0.995 || rate === 0 ? 0 : 1)} %`;
 }

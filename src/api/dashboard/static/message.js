@@ -38,10 +38,12 @@ function fact(label, value) {
   return el('div', { class: 'fact' }, el('dt', {}, label), el('dd', {}, value));
 }
 
+/** The server's own words when it gave any (they start with its code), else the code and how it was classified. */
 function smtpAnswer(r) {
   if (!r) return '—';
+  if (r.response) return el('span', { class: 'smtp' }, r.response);
   const code = [r.responseCode, r.enhancedStatus].filter(Boolean).join(' ');
-  return el('span', { class: 'smtp' }, code ? el('strong', {}, code) : null, ' ', r.response ?? r.reason ?? r.kind);
+  return el('span', { class: 'smtp' }, code ? el('strong', {}, code) : null, ' ', r.reason ?? r.kind);
 }
 
 function timeline(events) {
@@ -53,7 +55,8 @@ function timeline(events) {
     return el('li', { class: `event event-${type}` },
       el('span', { class: 'dot' }),
       el('div', { class: 'event-body' },
-        el('div', { class: 'event-head' }, el('span', { class: 'event-type' }, e.type), el('time', {}, formatTime(e.created_at))),
+        el('div', { class: 'event-head' },
+          el('span', { class: 'event-type' }, e.type), el('time', {}, formatTime(e.created_at))),
         details.length > 0 ? el('div', { class: 'event-data' }, details.join(' · ')) : null,
         smtp ? el('div', { class: 'event-data' }, smtpAnswer(smtp)) : null));
   }));

@@ -3,7 +3,7 @@
 // shows its own notice and the others still work.
 import { api } from './api.js';
 import { chartLegend, volumeChart } from './chart.js';
-import { el, formatMs, formatPercent, formatTime, notice, replace, statusBadge } from './dom.js';
+import { el, formatMs, formatPercent, formatShortTime, notice, replace, statusBadge } from './dom.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -24,7 +24,9 @@ export function renderOverview(view) {
   const messages = el('div', { id: 'messages' }, loading());
   const suppressions = el('div', { id: 'suppressions' }, loading());
   const buttons = Object.entries(RANGES).map(([key, r]) => {
-    const b = el('button', { type: 'button', class: key === rangeKey ? 'active' : undefined, 'aria-pressed': String(key === rangeKey) }, r.label);
+    const active = key === rangeKey;
+    const attrs = { type: 'button', class: active ? 'active' : undefined, 'aria-pressed': String(active) };
+    const b = el('button', attrs, r.label);
     b.addEventListener('click', () => {
       rangeKey = key;
       renderOverview(view);
@@ -32,7 +34,8 @@ export function renderOverview(view) {
     return b;
   });
   replace(view,
-    el('div', { class: 'toolbar' }, el('h1', {}, 'Overview'), el('div', { class: 'segmented', role: 'group' }, buttons)),
+    el('div', { class: 'toolbar' },
+      el('h1', {}, 'Overview'), el('div', { class: 'segmented', role: 'group' }, buttons)),
     tiles,
     el('section', { class: 'card' }, el('h2', {}, 'Volume and outcomes'), chart, chartLegend()),
     el('div', { class: 'columns' },
@@ -52,10 +55,11 @@ async function loadAnalytics(tiles, chart) {
     const t = report.totals;
     replace(tiles,
       tile('Messages', String(t.messages), `in the last ${r.label}`),
-      tile('Delivered', formatPercent(t.rates.delivery), `${t.statuses.delivered + t.statuses.complained} messages`, 'good'),
-      tile('Bounced', formatPercent(t.rates.bounce), `${t.statuses.bounced} messages`, 'bad'),
-      tile('Complaints', formatPercent(t.rates.complaint), `${t.statuses.complained} messages`),
-      tile('Latency p50', formatMs(t.latency_ms.p50), `p95 ${formatMs(t.latency_ms.p95)} · p99 ${formatMs(t.latency_ms.p99)}`));
+      tile('Delivered', formatPercent(t.rates.delivery), count(t.statuses.delivered + t.statuses.complained), 'good'),
+      tile('Bounced', formatPercent(t.rates.bounce), count(t.statuses.bounced), 'bad'),
+      tile('Complaints', formatPercent(t.rates.complaint), count(t.statuses.complained)),
+      tile('Latency p50', formatMs(t.latency_ms.p50),
+        `p95 ${formatMs(t.latency_ms.p95)} · p99 ${formatMs(t.latency_ms.p99)}`));
     replace(chart, volumeChart(report));
   } catch (err) {
     replace(tiles);
@@ -65,7 +69,9 @@ async function loadAnalytics(tiles, chart) {
 
 function tile(label, value, sub, tone) {
   return el('div', { class: `tile${tone ? ` tile-${tone}` : ''}` },
-    el('div', { class: 'tile-label' }, label), el('div', { class: 'tile-value' }, value), el('div', { class: 'tile-sub' }, sub));
+    el('div', { class: 'tile-label' }, label),
+    el('div', { class: 'tile-value' }, value),
+    el('div', { class: 'tile-sub' }, sub));
 }
 
 async function loadMessages(target) {
@@ -73,7 +79,7 @@ async function loadMessages(target) {
     const page = await api(`/v1/messages?limit=${LATEST_MESSAGES}`);
     if (page.data.length === 0) return replace(target, el('p', { class: 'muted' }, 'No messages yet.'));
     replace(target, table(['Accepted', 'Recipient', 'Subject', 'Status'], page.data.map((m) => [
-      formatTime(m.created_at),
+      formatShortTime(m.created_at),
       el('a', { class: 'message-link', href: `#/messages/${encodeURIComponent(m.message_id)}` }, m.recipient),
       m.subject,
       statusBadge(m.status),
@@ -88,7 +94,9 @@ async function loadSuppressions(target) {
     const page = await api(`/v1/suppressions?limit=${LATEST_SUPPRESSIONS}`);
     if (page.data.length === 0) return replace(target, el('p', { class: 'muted' }, 'No suppressed recipients.'));
     replace(target, table(['Recipient', 'Reason', 'Since'], page.data.map((s) => [
-      s.recipient ?? s.address, el('span', { class: 'reason' }, String(s.reason).replace(/_/g, ' ')), formatTime(s.created_at),
+      s.recipient ?? s.address,
+      el('span', { class: 'reason' }, sentenceCase(String(s.reason))),
+      formatShortTime(s.created_at),
     ]), 'suppressions-table'));
   } catch (err) {
     const unavailable = err.status === 404 || err.status === 405;
@@ -104,6 +112,9 @@ function table(headers, rows, className) {
     el('thead', {}, el('tr', {}, headers.map((h) => el('th', {}, h)))),
     el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((c) => el('td', {}, c))))));
 }
+
+const count = (n) => `${n} message${n === 1 ? '' : 's'}`;
+const sentenceCase = (reason) => reason.charAt(0).toUpperCase() + reason.slice(1).replace(/_/g, ' ');
 
 function loading() {
   return el('p', { class: 'muted' }, 'Loading…');

@@ -1,0 +1,88 @@
+// R1: kill -9 of the worker while many messages are in flight, then a restart on the same state. Every message
+// must reach a final state, none may be lost, and the SMTP peer must see exactly one DATA per recipient.
+import { randomUUID } from 'node:crypto';
+import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
+import { mapLimit, waitUntil } from './support/bounded';
+import { startSplitDeployment, statusCounts, type SplitDeployment } from './support/deployment';
+import { countBy, reportFigures } from './support/report';
+
+/** 1,000 in the full run; CI's default keeps the suite short. */
+const MESSAGES = Number(process.env.FAULT_MESSAGES ?? 200);
+/** Kills during one run (FAULT_WORKER_KILLS); each hits the pipeline at a later share of the deliveries. */
+const KILLS = Number(process.env.FAULT_WORKER_KILLS ?? 1);
+const SUBMIT_CONCURRENCY = 8;
+/** Deliveries the killed worker started are retried only after the SMTP activity's 3-minute start-to-close timeout. */
+const SETTLE_TIMEOUT_MS = 12 * 60_000;
+const KILL_POINT_TIMEOUT_MS = 5 * 60_000;
+/** After the last message is final, how long the peer is watched for a late second copy. */
+const LATE_COPY_WATCH_MS = 3_000;
+
+jest.setTimeout(SETTLE_TIMEOUT_MS + 5 * 60_000);
+
+let peer: SmtpPeer;
+let d: SplitDeployment;
+
+beforeAll(async () => {
+  peer = await startSmtpPeer();
+  d = await startSplitDeployment({ smtpUrl: peer.url, worker: false });
+});
+
+afterAll(async () => {
+  await d?.stop();
+  await peer?.stop();
+});
+
+it(`delivers each of ${MESSAGES} messages exactly once across kill -9 of the worker`, async () => {
+  const run = randomUUID().slice(0, 8);
+  const recipients = Array.from({ length: MESSAGES }, (_, i) => `r1-${run}-${i}@example.com`);
+  const accepted = await mapLimit(recipients, SUBMIT_CONCURRENCY, async (recipient) => {
+    const res = await d.call('POST', '/v1/messages', { recipient, subject: 'Fault R1', text: `for ${recipient}` }, {
+      'idempotency-key': randomUUID(),
+    });
+    expect(res.status).toBe(202);
+    return res.body.message_id as string;
+  });
+
+  const startedAt = Date.now();
+  await d.startWorker();
+  const kills: { atDelivered: number; atMs: number }[] = [];
+  for (let k = 1; k <= KILLS; k++) {
+    const threshold = Math.floor((MESSAGES * k * 0.6) / (KILLS + 1)) + 1;
+    await waitUntil(async () => peer.dataCount >= threshold, KILL_POINT_TIMEOUT_MS, `${threshold} deliveries before kill ${k}`);
+    await d.killWorker();
+    kills.push({ atDelivered: peer.dataCount, atMs: Date.now() - startedAt });
+    await d.startWorker();
+  }
+
+  await waitUntil(
+    async () => (await statusCounts(d.db)).delivered === MESSAGES,
+    SETTLE_TIMEOUT_MS,
+    'every message to be delivered',
+    () => ({ peer: peer.dataCount }),
+    1_000,
+  );
+  const settledMs = Date.now() - startedAt;
+  await new Promise((resolve) => setTimeout(resolve, LATE_COPY_WATCH_MS));
+
+  const perRecipient = countBy(peer.received.flatMap((m) => m.envelope.to), (to) => to);
+  const lost = recipients.filter((r) => !perRecipient.has(r));
+  const duplicated = recipients.filter((r) => (perRecipient.get(r) ?? 0) > 1);
+  const deliveredEvents = await d.db.query<{ message_id: string; n: string }>(
+    "SELECT message_id, count(*) AS n FROM events WHERE type = 'delivered' GROUP BY message_id HAVING count(*) <> 1",
+  );
+  reportFigures('R1', {
+    messages: MESSAGES,
+    kills,
+    settled_ms: settledMs,
+    data_at_peer: peer.dataCount,
+    lost: lost.length,
+    duplicated: duplicated.length,
+    duplicated_recipients: duplicated.slice(0, 10),
+  });
+
+  expect(await statusCounts(d.db)).toEqual({ delivered: MESSAGES });
+  expect(new Set(accepted).size).toBe(MESSAGES);
+  expect(lost).toEqual([]);
+  expect(duplicated).toEqual([]);
+  expect(deliveredEvents).toEqual([]);
+});
