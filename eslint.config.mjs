@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'generated/', 'data/', 'coverage/', '*.config.js', '*.config.mjs', 'prisma.config.ts', '.tmp-verify/'] },
+  { ignores: ['node_modules/', 'generated/', 'data/', 'coverage/', '*.config.js', '*.config.mjs', 'prisma.config.ts', '.tmp-verify/', '.venv-fuzz/', '.schemathesis/', 'bench/results/', '.test-artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

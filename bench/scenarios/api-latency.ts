@@ -7,8 +7,11 @@ import { BARE_WORKFLOW } from '../support/environment';
 import { AUTH_HEADERS, messageBody } from '../support/messages';
 import { percentile, sleep } from '../support/stats';
 
-/** Connections autocannon spreads the rate over; enough that a slow answer does not hold back the next request. */
-const CONNECTIONS = 20;
+/**
+ * Connections autocannon spreads the rate over: one per request a second, so that the rate holds while answers
+ * take up to a second (each connection waits for its answer before its next request).
+ */
+const connectionsFor = (ratePerS: number) => Math.max(10, Math.ceil(ratePerS));
 const WARMUP_S = 2;
 
 export interface LatencyFigures {
@@ -30,7 +33,7 @@ async function runAutocannon(env: BenchEnv, ratePerS: number, durationS: number,
     url: `${env.apiUrl}/v1/messages`,
     method: 'POST',
     headers: AUTH_HEADERS,
-    connections: CONNECTIONS,
+    connections: connectionsFor(ratePerS),
     overallRate: ratePerS,
     duration: durationS,
     requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(messageBody(env.recipient(tag))) }) }],

@@ -45,7 +45,8 @@ export async function schedulePending(env: BenchEnv, count: number): Promise<{ a
       const size = Math.min(BATCH_SIZE, count - next);
       next += size;
       const bodies = Array.from({ length: size }, () => messageBody(env.recipient('p5'), { scheduled_time: scheduledTime }));
-      accepted += await sendBatch(env, bodies);
+      const n = await sendBatch(env, bodies);
+      accepted += n;
     }
   };
   await Promise.all(Array.from({ length: BATCH_SENDERS }, sender));

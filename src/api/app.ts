@@ -30,6 +30,8 @@ export function createApp(deps: ApiDeps): Koa {
       ? health
       : { error: { code: 'service_unavailable', message: 'a dependency does not answer' }, ...health };
   };
+  // A person opening the server's address in a browser lands on the dashboard.
+  open.get('/', (ctx) => ctx.redirect('/dashboard'));
   open.get('/health/ready', ready);
   open.get('/health', ready);
   // Liveness: the process answers at all; a dependency outage must not get it restarted.

@@ -78,7 +78,8 @@ export class RouteWorkers {
     const running = this.running.get(taskQueue);
     if (!running) return;
     this.running.delete(taskQueue);
-    running.worker.shutdown();
+    // On SIGTERM the SDK may already be draining every worker; a second shutdown() would throw.
+    if (running.worker.getState() === 'RUNNING') running.worker.shutdown();
     await running.done;
     this.opts.logger.info({ task_queue: taskQueue }, 'route worker stopped');
   }

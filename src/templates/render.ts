@@ -145,3 +145,28 @@ function walk(node: Node, level: number, names: Set<string>): void {
       return;
   }
 }
+
+/**
+ * Variables a template tests with `{{#if name}}` or `{{#unless name}}`: the template is written to work
+ * without them, so they are optional; every other variable it uses is required.
+ */
+export function optionalVariables(sources: Pick<TemplateSource, Part>): Set<string> {
+  const guarded = new Set<string>();
+  const visit = (node: Node): void => {
+    if (!node) return;
+    if (node.type === 'Program') (node as hbs.AST.Program).body.forEach(visit);
+    if (node.type !== 'BlockStatement') return;
+    const block = node as hbs.AST.BlockStatement;
+    const helper = block.path.type === 'PathExpression' ? (block.path as hbs.AST.PathExpression).original : '';
+    const [param] = block.params;
+    if ((helper === 'if' || helper === 'unless') && param?.type === 'PathExpression') {
+      const name = (param as hbs.AST.PathExpression).parts[0];
+      if (name) guarded.add(name);
+    }
+    // Inside each/with the names belong to another context; only top-level guards count.
+    if (helper !== 'each' && helper !== 'with') visit(block.program);
+    visit(block.inverse);
+  };
+  for (const part of PARTS) visit(handlebars.parse(sources[part]));
+  return guarded;
+}

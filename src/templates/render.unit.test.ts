@@ -1,4 +1,5 @@
-import { extractVariables, renderTemplate, type RenderResult, type TemplateSource } from './render';
+import { extractVariables, optionalVariables, renderTemplate, type RenderResult, type TemplateSource } from './render';
+import { STARTER_TEMPLATES } from './starter';
 
 const source = (subject: string, html = '', text = '', variables?: TemplateSource['variables']): TemplateSource => ({
   subject,
@@ -179,5 +180,24 @@ describe('extractVariables', () => {
 
   it('throws on a syntax error', () => {
     expect(() => extractVariables('{{#if}}')).toThrow();
+  });
+});
+
+describe('optionalVariables', () => {
+  it('treats a variable tested with #if or #unless as optional', () => {
+    const sources = { subject: 'Invoice {{number}}', html: '{{#if url}}<a href="{{url}}">pay</a>{{/if}}', text: '{{#unless quiet}}hi{{/unless}}' };
+    expect([...optionalVariables(sources)].sort()).toEqual(['quiet', 'url']);
+  });
+
+  it('agrees with what each starter template declares, so a starter PUT back unchanged keeps its contract', () => {
+    for (const t of STARTER_TEMPLATES) {
+      const optional = optionalVariables(t);
+      const declaredOptional = (t.variables ?? []).filter((v) => !v.required).map((v) => v.name);
+      expect({ name: t.name, optional: [...optional].sort() }).toEqual({ name: t.name, optional: declaredOptional.sort() });
+    }
+  });
+
+  it('ignores guards inside #each, whose names belong to each item', () => {
+    expect(optionalVariables({ subject: 's', html: '{{#each items}}{{#if note}}{{note}}{{/if}}{{/each}}', text: '' }).size).toBe(0);
   });
 });

@@ -36,7 +36,8 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): UrlCheck {
         forbiddenAddress: true,
         code: 'forbidden_address',
         addressClass,
-        message: `url points at ${host}, a ${kindName(addressClass)} address; webhooks go to public addresses only`,
+        message: `url points at ${host}, a ${kindName(addressClass)} address; webhooks go to public addresses only` +
+          (allowPrivate ? '' : ' (for local testing, start Sendarix with SENDARIX_WEBHOOK_ALLOW_PRIVATE=true)'),
       };
     }
   }

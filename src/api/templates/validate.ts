@@ -3,7 +3,7 @@
 // partials or decorators, and in HTML insert values only escaped. Errors name the part.
 import Handlebars from 'handlebars';
 import type { FieldError } from '../../errors';
-import { extractVariables, renderTemplate, type TemplateVariable } from '../../templates/render';
+import { extractVariables, optionalVariables, renderTemplate, type TemplateVariable } from '../../templates/render';
 import type { TemplateSources } from './schemas';
 
 type Part = keyof TemplateSources;
@@ -11,7 +11,7 @@ const PARTS: readonly Part[] = ['subject', 'html', 'text'];
 
 export type SourcesCheck = { ok: true; variables: TemplateVariable[] } | { ok: false; errors: FieldError[] };
 
-/** The variables to store (every one required), or field errors naming each broken part. */
+/** The variables to store (optional when the template tests them with #if/#unless), or field errors naming each broken part. */
 export function checkTemplateSources(t: TemplateSources): SourcesCheck {
   const errors: FieldError[] = [];
   for (const part of PARTS) {
@@ -37,7 +37,8 @@ export function checkTemplateSources(t: TemplateSources): SourcesCheck {
   const trial = renderTemplate({ ...t, variables: [] }, {});
   const compileErrors = trial.ok ? [] : trial.errors.filter((e) => e.code === 'invalid_template');
   if (compileErrors.length > 0) return { ok: false, errors: compileErrors };
-  return { ok: true, variables: extractVariables(t).map((name) => ({ name, required: true })) };
+  const optional = optionalVariables(t);
+  return { ok: true, variables: extractVariables(t).map((name) => ({ name, required: !optional.has(name) })) };
 }
 
 function invalid(part: Part, message: string): FieldError {
