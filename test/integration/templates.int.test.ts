@@ -51,11 +51,15 @@ describe('the template API', () => {
       html: '<p>{{amount}}</p>',
       variables: [
         { name: 'amount', required: true },
-        { name: 'note', required: true },
+        { name: 'note', required: false },
         { name: 'number', required: true },
       ],
     });
     expect((await sx.api('GET', `/v1/templates/${name}`)).body).toEqual(created);
+    // The #if-guarded variable may be left out; the others may not.
+    const preview = await sx.api('POST', `/v1/templates/${name}/render`, { template_data: { amount: '9 EUR', number: '7' } });
+    expect(preview.status).toBe(200);
+    expect(preview.body.text.trim()).toBe('9 EUR');
 
     const list = await sx.api('GET', '/v1/templates');
     const names = list.body.data.map((t: { name: string }) => t.name);

@@ -4,11 +4,11 @@ import { checkTemplateSources } from './validate';
 const ok = { subject: 'Hello {{name}}', html: '<p>{{name}} {{#if code}}{{code}}{{/if}}</p>', text: 'Hi {{name}}' };
 
 describe('checkTemplateSources', () => {
-  it('lists every variable of every part as required, sorted', () => {
+  it('lists every variable of every part, sorted, optional only when an #if guards it', () => {
     expect(checkTemplateSources({ ...ok, text: '{{greeting}} {{name}}' })).toEqual({
       ok: true,
       variables: [
-        { name: 'code', required: true },
+        { name: 'code', required: false },
         { name: 'greeting', required: true },
         { name: 'name', required: true },
       ],
