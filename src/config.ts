@@ -143,7 +143,7 @@ const schema = z.object({
   /** Worker tuning (see bench/RESULTS.md for how the defaults were chosen). */
   SENDARIX_WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   SENDARIX_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
-  SENDARIX_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+  SENDARIX_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   SENDARIX_WORKER_ACTIVITY_POLLERS: z.coerce.number().int().min(1).default(10),
   SENDARIX_WORKER_WORKFLOW_POLLERS: z.coerce.number().int().min(2).default(10),
   /** How long a stopping worker lets in-flight activities finish before it cancels them. */

@@ -43,9 +43,11 @@ export interface BenchEnv {
 export async function startEnvironment(opts: BenchOptions, runDir: string): Promise<BenchEnv> {
   fs.mkdirSync(runDir, { recursive: true });
   const stops: (() => Promise<unknown>)[] = [];
-  const stop = async () => {
-    for (const s of stops.reverse()) await s().catch((err: unknown) => console.error('bench: stop failed', err));
-  };
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const s of [...stops].reverse()) await s().catch((err: unknown) => console.error('bench: stop failed', err));
+    })());
   try {
     const cliPath = findTemporalCli({ HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, TEMPORAL_CLI: process.env.TEMPORAL_CLI });
     const temporal = await startDevServer({ cliPath, uiPort: false });

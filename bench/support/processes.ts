@@ -6,6 +6,7 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const READY_TIMEOUT_MS = 180_000;
+const READY_POLL_MS = 200;
 const STOP_TIMEOUT_MS = 45_000;
 /** Linux reports process CPU time in clock ticks of 1/100 s. */
 const CLOCK_TICKS_PER_S = 100;
@@ -30,37 +31,43 @@ export interface ServiceSpec {
   profileDir?: string;
 }
 
-/** Starts `node --import tsx <script>` and resolves once its log says `readyMessage`. */
+/**
+ * Starts `node --import tsx <script>` with its output going straight to the log file (never through this process,
+ * whose own load must not slow the service's synchronous log writes), and resolves once the log says `readyMessage`.
+ */
 export async function startService(spec: ServiceSpec): Promise<Service> {
   const nodeArgs = ['--import', 'tsx'];
   // One folder per service: V8 writes one profile per thread (tsx's loader thread has its own), the main one is the largest.
   if (spec.profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', path.join(spec.profileDir, spec.name));
-  const child = spawn(process.execPath, [...nodeArgs, spec.script], { cwd: ROOT, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = fs.createWriteStream(spec.logFile);
-  child.stderr.pipe(log);
-  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`${spec.name} not ready; see ${spec.logFile}`)), READY_TIMEOUT_MS);
-    const onData = (chunk: Buffer) => {
-      log.write(chunk);
-      buffer += chunk.toString('utf8');
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.includes(spec.readyMessage)) continue;
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        if (entry.msg !== spec.readyMessage) continue;
-        clearTimeout(timer);
-        child.stdout.off('data', onData);
-        // From here on the output goes straight to the file, with no parsing in the bench process.
-        child.stdout.pipe(log);
-        resolve(entry);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${spec.name} exited with ${code}; see ${spec.logFile}`)));
-  });
-  return { name: spec.name, pid: child.pid as number, ready, stop: () => stopChild(child) };
+  const out = fs.openSync(spec.logFile, 'a');
+  const child = spawn(process.execPath, [...nodeArgs, spec.script], { cwd: ROOT, env: spec.env, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const ready = readyLine(spec.logFile, spec.readyMessage);
+    if (ready) return { name: spec.name, pid: child.pid as number, ready, stop: () => stopChild(child) };
+    if (exited !== undefined) throw new Error(`${spec.name} exited with ${exited}; see ${spec.logFile}`);
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(`${spec.name} not ready; see ${spec.logFile}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+  }
+}
+
+function readyLine(file: string, message: string): Record<string, unknown> | undefined {
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes(message)) continue;
+    try {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      if (entry.msg === message) return entry;
+    } catch {
+      // a line still being written
+    }
+  }
+  return undefined;
 }
 
 export interface BareWorker {

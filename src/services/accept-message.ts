@@ -29,6 +29,11 @@ const MAX_IDEMPOTENCY_KEY_CHARS = 255;
 const UNIQUE_VIOLATION = 'P2002';
 /** How long the API waits for Temporal to take a workflow before answering 503. */
 const START_DEADLINE_MS = 5_000;
+/**
+ * How long storing a message may wait for a pooled database connection. Prisma's default (2 s) turned a burst of
+ * 100 concurrent sends into 503s while the pool was merely busy; waiting longer degrades into latency instead.
+ */
+const STORE_MAX_WAIT_MS = 10_000;
 
 export interface AcceptDeps {
   prisma: Db;
@@ -202,7 +207,7 @@ async function storeMessage(prisma: Db, input: StoreInput): Promise<void> {
         createdAt,
       },
     });
-  });
+  }, { maxWait: STORE_MAX_WAIT_MS });
 }
 
 /** The workflow's input for a message; a retry overrides `nextEventSeq` to continue after the stored events. */

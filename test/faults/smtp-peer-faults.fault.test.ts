@@ -13,7 +13,7 @@ jest.setTimeout(SOCKET_TIMEOUT_MS + 3 * 60_000);
 
 interface ApiEvent {
   type: string;
-  data: { smtp?: { reason?: string; stage?: string } };
+  data: { smtp?: { kind?: string; reason?: string; stage?: string } };
 }
 
 async function finalMessage(s: SendarixOnPostgres, id: string, timeoutMs = SETTLE_TIMEOUT_MS) {
@@ -54,7 +54,7 @@ describe('a peer that drops the connection mid-DATA', () => {
     expect(message.status).toBe('delivered');
     expect(message.attempts).toBe(2);
     expect(types(message.events)).toEqual(['message.queued', 'message.accepted', 'message.deferred', 'message.delivered']);
-    expect(message.events[2]?.data.smtp).toMatchObject({ reason: 'connection_lost' });
+    expect(message.events[2]?.data.smtp).toMatchObject({ kind: 'temporary', reason: expect.stringMatching(/^connection_/) });
     expect(peer.received.filter((m) => m.envelope.to.includes(recipient))).toHaveLength(1);
   });
 
@@ -102,7 +102,7 @@ describe('a peer that takes the DATA and never answers', () => {
     expect(message.status).toBe('delivered');
     expect(message.attempts).toBe(2);
     expect(types(message.events)).toEqual(['message.queued', 'message.accepted', 'message.deferred', 'message.delivered']);
-    expect(message.events[2]?.data.smtp).toMatchObject({ reason: 'timeout' });
+    expect(message.events[2]?.data.smtp).toMatchObject({ kind: 'temporary', reason: 'timeout' });
     expect(peer.accepted.get(recipient)).toBe(1);
   });
 });

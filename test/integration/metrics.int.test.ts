@@ -21,18 +21,17 @@ beforeAll(async () => {
   // Every POST to this receiver fails, so that webhook failures are counted.
   hooks = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(500).end('down')));
   await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
-  [sx, quiet] = await Promise.all([
-    startSendarix({
-      smtpUrl: peer.url,
-      env: {
-        SENDARIX_TEMPORAL_METRICS_PORT: String(temporalMetricsPort),
-        SENDARIX_WEBHOOK_ALLOW_PRIVATE: 'true',
-        SENDARIX_WEBHOOK_TASK_QUEUE: `test-webhooks-${randomUUID()}`,
-        SENDARIX_WEBHOOK_RETRY_SCHEDULE: '1s',
-      },
-    }),
-    startSendarix({ smtpUrl: peer.url, env: { SENDARIX_METRICS: 'false', SENDARIX_WEBHOOK_TASK_QUEUE: `test-webhooks-${randomUUID()}` } }),
-  ]);
+  // One after the other: two cold starts at once (four workflow bundles) can outlast the ready timeout on 2 cores.
+  sx = await startSendarix({
+    smtpUrl: peer.url,
+    env: {
+      SENDARIX_TEMPORAL_METRICS_PORT: String(temporalMetricsPort),
+      SENDARIX_WEBHOOK_ALLOW_PRIVATE: 'true',
+      SENDARIX_WEBHOOK_TASK_QUEUE: `test-webhooks-${randomUUID()}`,
+      SENDARIX_WEBHOOK_RETRY_SCHEDULE: '1s',
+    },
+  });
+  quiet = await startSendarix({ smtpUrl: peer.url, env: { SENDARIX_METRICS: 'false', SENDARIX_WEBHOOK_TASK_QUEUE: `test-webhooks-${randomUUID()}` } });
 });
 
 afterAll(async () => {

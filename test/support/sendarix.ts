@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Client as PgClient } from 'pg';
 
 const ROOT = path.resolve(__dirname, '../..');
-const READY_TIMEOUT_MS = 90_000;
+const READY_TIMEOUT_MS = 180_000;
 export const TEST_API_KEY = 'sk_live_integrationtestkey0000000000000001';
 
 export interface SendarixProcess {
