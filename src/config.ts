@@ -69,17 +69,7 @@ const schema = z.object({
   SENDARIX_SANDBOX_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2526),
   SENDARIX_BOOTSTRAP_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   SENDARIX_DEFAULT_FROM: z.string().optional(),
-  SENDARIX_RETRY_SCHEDULE: z
-    .string()
-    .default(DEFAULT_RETRY_SCHEDULE)
-    .transform((v, ctx) => {
-      const parsed = parseDurationList(v);
-      if (!parsed.ok) {
-        ctx.addIssue({ code: 'custom', message: parsed.message });
-        return z.NEVER;
-      }
-      return parsed.valuesMs;
-    }),
+  SENDARIX_RETRY_SCHEDULE: durationListMs(DEFAULT_RETRY_SCHEDULE),
   SENDARIX_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   SENDARIX_HOSTNAME: z.string().min(1).default('sendarix.localhost'),
   SENDARIX_PUBLIC_URL: z.string().url().optional(),
