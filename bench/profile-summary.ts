@@ -16,7 +16,10 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: 'string', default: '25' } },
+});
 const top = Number(values.top);
 
 /** `node_modules/@scope/pkg`, `src/<folder>`, `node:<module>` or the V8 pseudo-frames (GC, idle, program). */

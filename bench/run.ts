@@ -65,10 +65,20 @@ async function runScenarios(env: BenchEnv, opts: BenchOptions): Promise<Scenario
     const sx = await sendarixRoundTrip(env, opts.p4RatePerS, opts.p4DurationS);
     await settle();
     const costs = {
-      sendarix_history: await historyShape(env.client, sx.ids.slice(-HISTORY_SAMPLE).map((id) => `message-${id}`)),
+      sendarix_history: await historyShape(
+        env.client,
+        sx.ids.slice(-HISTORY_SAMPLE).map((id) => `message-${id}`),
+      ),
       bare_history: await historyShape(env.client, base.ids.slice(-HISTORY_SAMPLE)),
     };
-    const figures = { sendarix_p50_ms: sx.p50Ms, sendarix_p99_ms: sx.p99Ms, bare_p50_ms: base.p50Ms, bare_p99_ms: base.p99Ms, samples: sx.samples, failed: sx.failed + base.failed };
+    const figures = {
+      sendarix_p50_ms: sx.p50Ms,
+      sendarix_p99_ms: sx.p99Ms,
+      bare_p50_ms: base.p50Ms,
+      bare_p99_ms: base.p99Ms,
+      samples: sx.samples,
+      failed: sx.failed + base.failed,
+    };
     out.push(scenario('P4', figures, sx.p99Ms / base.p99Ms, costs));
   }
 
@@ -77,14 +87,30 @@ async function runScenarios(env: BenchEnv, opts: BenchOptions): Promise<Scenario
     const base = await bareStartLatencyAtRate(env, opts.p1RatePerS, opts.p1DurationS, opts.bareActivities);
     const sx = await apiLatencyAtRate(env, opts.p1RatePerS, opts.p1DurationS, 'p1');
     await settle();
-    out.push(scenario('P1', { sendarix_p50_ms: sx.p50Ms, sendarix_p99_ms: sx.p99Ms, bare_p50_ms: base.p50Ms, bare_p99_ms: base.p99Ms, ratio_p50: sx.p50Ms / base.p50Ms, achieved_per_s: sx.requests / opts.p1DurationS, failed: sx.failed + base.failed }, sx.p99Ms / base.p99Ms));
+    out.push(
+      scenario(
+        'P1',
+        {
+          sendarix_p50_ms: sx.p50Ms,
+          sendarix_p99_ms: sx.p99Ms,
+          bare_p50_ms: base.p50Ms,
+          bare_p99_ms: base.p99Ms,
+          ratio_p50: sx.p50Ms / base.p50Ms,
+          achieved_per_s: sx.requests / opts.p1DurationS,
+          failed: sx.failed + base.failed,
+        },
+        sx.p99Ms / base.p99Ms,
+      ),
+    );
   }
 
   if (has(opts, 'P2', 'P3')) {
     log(`P2/P3: delivered per second over ${opts.p2DurationS} s, backlog ≤ ${opts.p2Backlog}`);
     const bareCpu = processCpu(env);
     const bareBefore = env.bare.finished();
-    const bare = has(opts, 'P2') ? await bareThroughput(env, opts.p2WarmupS, opts.p2DurationS, opts.p2Backlog, opts.bareActivities) : undefined;
+    const bare = has(opts, 'P2')
+      ? await bareThroughput(env, opts.p2WarmupS, opts.p2DurationS, opts.p2Backlog, opts.bareActivities)
+      : undefined;
     const bareCpuMs = bare ? bareCpu.perMessage(env.bare.finished() - bareBefore) : undefined;
     const counters = await readCounters(env.databaseUrl);
     const cpu = processCpu(env);
@@ -96,10 +122,20 @@ async function runScenarios(env: BenchEnv, opts: BenchOptions): Promise<Scenario
       database: perMessage(counters, await readCounters(env.databaseUrl), delivered),
       cpu_ms_per_message: cpu.perMessage(delivered),
       bare_cpu_ms_per_workflow: bareCpuMs,
-      history: await historyShape(env.client, sx.sampleIds.map((id) => `message-${id}`)),
+      history: await historyShape(
+        env.client,
+        sx.sampleIds.map((id) => `message-${id}`),
+      ),
     };
-    const figures = { sendarix_per_s: sx.perSecond, delivered: sx.delivered, window_s: sx.windowS, failed: sx.failed, drain_s: sx.drainS };
-    if (bare) out.push(scenario('P2', { ...figures, bare_per_s: bare.perSecond }, sx.perSecond / bare.perSecond, costs));
+    const figures = {
+      sendarix_per_s: sx.perSecond,
+      delivered: sx.delivered,
+      window_s: sx.windowS,
+      failed: sx.failed,
+      drain_s: sx.drainS,
+    };
+    if (bare)
+      out.push(scenario('P2', { ...figures, bare_per_s: bare.perSecond }, sx.perSecond / bare.perSecond, costs));
     if (has(opts, 'P3')) {
       const mailer = await nodemailerThroughput(env, Math.min(opts.p2WarmupS, 2), opts.p3DurationS, opts.p2Backlog);
       out.push(scenario('P3', { ...figures, nodemailer_per_s: mailer.perSecond }, sx.perSecond / mailer.perSecond));
@@ -109,25 +145,56 @@ async function runScenarios(env: BenchEnv, opts: BenchOptions): Promise<Scenario
   if (has(opts, 'P5', 'P6')) {
     log(`P5/P6: ${opts.pending} scheduled messages pending`);
     const idle = await settledRss(env.worker.pid);
-    const empty = has(opts, 'P6') ? await apiLatencyAtRate(env, opts.p6RatePerS, opts.p6DurationS, 'p6-empty') : undefined;
+    const empty = has(opts, 'P6')
+      ? await apiLatencyAtRate(env, opts.p6RatePerS, opts.p6DurationS, 'p6-empty')
+      : undefined;
     await settle();
     const scheduled = await schedulePending(env, opts.pending);
-    log(`P5/P6: accepted ${scheduled.accepted} at ${scheduled.perSecond.toFixed(0)}/s; waiting for the worker to settle`);
+    log(
+      `P5/P6: accepted ${scheduled.accepted} at ${scheduled.perSecond.toFixed(0)}/s; waiting for the worker to settle`,
+    );
     const loaded = await settledRss(env.worker.pid);
     if (has(opts, 'P5')) {
-      out.push(scenario('P5', { idle_rss_mb: idle.rssBytes / 2 ** 20, pending_rss_mb: loaded.rssBytes / 2 ** 20, pending: scheduled.accepted, accept_per_s: scheduled.perSecond, settle_s: loaded.settleS }, loaded.rssBytes / idle.rssBytes));
+      out.push(
+        scenario(
+          'P5',
+          {
+            idle_rss_mb: idle.rssBytes / 2 ** 20,
+            pending_rss_mb: loaded.rssBytes / 2 ** 20,
+            pending: scheduled.accepted,
+            accept_per_s: scheduled.perSecond,
+            settle_s: loaded.settleS,
+          },
+          loaded.rssBytes / idle.rssBytes,
+        ),
+      );
     }
     if (empty) {
       // The last scenario of a run: its messages need not be delivered before the world is torn down.
       const busy = await apiLatencyAtRate(env, opts.p6RatePerS, opts.p6DurationS, 'p6-pending');
-      out.push(scenario('P6', { empty_p50_ms: empty.p50Ms, empty_p99_ms: empty.p99Ms, pending_p50_ms: busy.p50Ms, pending_p99_ms: busy.p99Ms, pending: scheduled.accepted, achieved_per_s: busy.requests / opts.p6DurationS, failed: empty.failed + busy.failed }, busy.p99Ms / empty.p99Ms));
+      out.push(
+        scenario(
+          'P6',
+          {
+            empty_p50_ms: empty.p50Ms,
+            empty_p99_ms: empty.p99Ms,
+            pending_p50_ms: busy.p50Ms,
+            pending_p99_ms: busy.p99Ms,
+            pending: scheduled.accepted,
+            achieved_per_s: busy.requests / opts.p6DurationS,
+            failed: empty.failed + busy.failed,
+          },
+          busy.p99Ms / empty.p99Ms,
+        ),
+      );
     }
   }
   return out;
 }
 
 function scenario(id: ScenarioId, figures: Record<string, number>, ratio: number, costs?: unknown): ScenarioRun {
-  const compact = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(2)) : v));
+  const compact = (value: unknown) =>
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(2)) : v));
   log(`${id}: ratio ${ratio.toFixed(2)} ${compact(figures)}`);
   if (costs) log(`${id} costs: ${compact(costs)}`);
   return { id, figures, ratio, costs };
@@ -141,7 +208,8 @@ function processCpu(env: BenchEnv) {
   return {
     perMessage(messages: number): Record<string, number> {
       const out: Record<string, number> = {};
-      for (const [k, pid] of Object.entries(pids)) if (pid) out[k] = ((cpuSeconds(pid) - (start[k] ?? 0)) * 1000) / messages;
+      for (const [k, pid] of Object.entries(pids))
+        if (pid) out[k] = ((cpuSeconds(pid) - (start[k] ?? 0)) * 1000) / messages;
       const used = cpuUsage(bench);
       out.bench_and_peer = (used.user + used.system) / 1000 / messages;
       return out;

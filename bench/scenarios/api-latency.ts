@@ -21,7 +21,12 @@ export interface LatencyFigures {
   failed: number;
 }
 
-export async function apiLatencyAtRate(env: BenchEnv, ratePerS: number, durationS: number, tag: string): Promise<LatencyFigures> {
+export async function apiLatencyAtRate(
+  env: BenchEnv,
+  ratePerS: number,
+  durationS: number,
+  tag: string,
+): Promise<LatencyFigures> {
   await runAutocannon(env, ratePerS, WARMUP_S, tag);
   return runAutocannon(env, ratePerS, durationS, tag);
 }
@@ -46,16 +51,31 @@ async function runAutocannon(env: BenchEnv, ratePerS: number, durationS: number,
       else failed++;
     });
   });
-  return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), requests: samples.length, failed: failed + result.errors };
+  return {
+    p50Ms: percentile(samples, 50),
+    p99Ms: percentile(samples, 99),
+    requests: samples.length,
+    failed: failed + result.errors,
+  };
 }
 
 /** Open loop: one start every 1/rate s, whether or not the previous one has answered. */
-export async function bareStartLatencyAtRate(env: BenchEnv, ratePerS: number, durationS: number, activities: number): Promise<LatencyFigures> {
+export async function bareStartLatencyAtRate(
+  env: BenchEnv,
+  ratePerS: number,
+  durationS: number,
+  activities: number,
+): Promise<LatencyFigures> {
   await bareStarts(env, ratePerS, WARMUP_S, activities);
   return bareStarts(env, ratePerS, durationS, activities);
 }
 
-async function bareStarts(env: BenchEnv, ratePerS: number, durationS: number, activities: number): Promise<LatencyFigures> {
+async function bareStarts(
+  env: BenchEnv,
+  ratePerS: number,
+  durationS: number,
+  activities: number,
+): Promise<LatencyFigures> {
   const samples: number[] = [];
   let failed = 0;
   const total = Math.round(ratePerS * durationS);
@@ -69,7 +89,11 @@ async function bareStarts(env: BenchEnv, ratePerS: number, durationS: number, ac
     const t0 = performance.now();
     inFlight.push(
       env.client.workflow
-        .start(BARE_WORKFLOW, { taskQueue: env.bareTaskQueue, workflowId: `bare-${env.recipient('start')}`, args: [activities] })
+        .start(BARE_WORKFLOW, {
+          taskQueue: env.bareTaskQueue,
+          workflowId: `bare-${env.recipient('start')}`,
+          args: [activities],
+        })
         .then(
           () => void samples.push(performance.now() - t0),
           () => void failed++,

@@ -17,7 +17,11 @@ export interface RoundTripFigures {
 }
 
 /** Calls `one` every 1/rate s for `durationS` (open loop) and collects the latencies it resolves with. */
-async function openLoop(ratePerS: number, durationS: number, one: () => Promise<number>): Promise<Omit<RoundTripFigures, 'ids'>> {
+async function openLoop(
+  ratePerS: number,
+  durationS: number,
+  one: () => Promise<number>,
+): Promise<Omit<RoundTripFigures, 'ids'>> {
   const samples: number[] = [];
   let failed = 0;
   const total = Math.round(ratePerS * durationS);
@@ -26,7 +30,12 @@ async function openLoop(ratePerS: number, durationS: number, one: () => Promise<
   for (let i = 0; i < total; i++) {
     const wait = startedAt + (i * 1000) / ratePerS - performance.now();
     if (wait > 0) await sleep(wait);
-    all.push(one().then((ms) => void samples.push(ms), () => void failed++));
+    all.push(
+      one().then(
+        (ms) => void samples.push(ms),
+        () => void failed++,
+      ),
+    );
   }
   await Promise.all(all);
   return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), samples: samples.length, failed };
@@ -49,7 +58,12 @@ export async function sendarixRoundTrip(env: BenchEnv, ratePerS: number, duratio
   return { ...figures, ids };
 }
 
-export async function bareRoundTrip(env: BenchEnv, ratePerS: number, durationS: number, activities: number): Promise<RoundTripFigures> {
+export async function bareRoundTrip(
+  env: BenchEnv,
+  ratePerS: number,
+  durationS: number,
+  activities: number,
+): Promise<RoundTripFigures> {
   const ids: string[] = [];
   const figures = await openLoop(ratePerS, durationS, async () => {
     const t0 = performance.now();

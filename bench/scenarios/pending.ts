@@ -44,7 +44,9 @@ export async function schedulePending(env: BenchEnv, count: number): Promise<{ a
     while (next < count) {
       const size = Math.min(BATCH_SIZE, count - next);
       next += size;
-      const bodies = Array.from({ length: size }, () => messageBody(env.recipient('p5'), { scheduled_time: scheduledTime }));
+      const bodies = Array.from({ length: size }, () =>
+        messageBody(env.recipient('p5'), { scheduled_time: scheduledTime }),
+      );
       const n = await sendBatch(env, bodies);
       accepted += n;
     }

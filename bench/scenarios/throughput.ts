@@ -69,7 +69,14 @@ async function sustained(p: Pipeline, warmupS: number, durationS: number, backlo
   const start = atStart as { t: number; done: number };
   const windowS = (atEnd.t - start.t) / 1000;
   const delivered = atEnd.done - start.done;
-  return { perSecond: delivered / windowS, delivered, windowS, failed, drainS: (performance.now() - drainFrom) / 1000, sampleIds };
+  return {
+    perSecond: delivered / windowS,
+    delivered,
+    windowS,
+    failed,
+    drainS: (performance.now() - drainFrom) / 1000,
+    sampleIds,
+  };
 }
 
 export function sendarixThroughput(env: BenchEnv, warmupS: number, durationS: number, backlog: number) {
@@ -85,7 +92,11 @@ export function bareThroughput(env: BenchEnv, warmupS: number, durationS: number
   return sustained(
     {
       submit: async () => {
-        await env.client.workflow.start(BARE_WORKFLOW, { taskQueue: env.bareTaskQueue, workflowId: `bare-${env.recipient('p2')}`, args: [activities] });
+        await env.client.workflow.start(BARE_WORKFLOW, {
+          taskQueue: env.bareTaskQueue,
+          workflowId: `bare-${env.recipient('p2')}`,
+          args: [activities],
+        });
       },
       completed: () => env.bare.finished(),
     },
@@ -97,12 +108,25 @@ export function bareThroughput(env: BenchEnv, warmupS: number, durationS: number
 
 /** nodemailer's pool straight to the peer, with the same message, as fast as it goes. */
 export async function nodemailerThroughput(env: BenchEnv, warmupS: number, durationS: number, backlog: number) {
-  const transport = nodemailer.createTransport({ pool: true, maxConnections: POOL_MAX_CONNECTIONS, host: '127.0.0.1', port: env.peer.port, secure: false, ignoreTLS: true });
+  const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: POOL_MAX_CONNECTIONS,
+    host: '127.0.0.1',
+    port: env.peer.port,
+    secure: false,
+    ignoreTLS: true,
+  });
   try {
     return await sustained(
       {
         submit: async () => {
-          await transport.sendMail({ from: 'Sendarix Bench <bench@sendarix.localhost>', to: env.recipient('p3'), subject: SUBJECT, text: TEXT, html: HTML });
+          await transport.sendMail({
+            from: 'Sendarix Bench <bench@sendarix.localhost>',
+            to: env.recipient('p3'),
+            subject: SUBJECT,
+            text: TEXT,
+            html: HTML,
+          });
         },
         completed: () => env.deliveries.count(),
       },

@@ -26,12 +26,15 @@ async function withClient<T>(url: string, fn: (c: PgClient) => Promise<T>): Prom
 export async function readCounters(url: string): Promise<DbCounters> {
   await sleep(STATS_FLUSH_MS);
   return withClient(url, async (c) => {
-    const db = await c.query<{ xact_commit: string }>('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()');
+    const db = await c.query<{ xact_commit: string }>(
+      'SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()',
+    );
     const rows = await c.query<{ relname: string; ins: string; upd: string; del: string }>(
       'SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del FROM pg_stat_user_tables',
     );
     const tables: DbCounters['tables'] = {};
-    for (const r of rows.rows) tables[r.relname] = { inserted: Number(r.ins), updated: Number(r.upd), deleted: Number(r.del) };
+    for (const r of rows.rows)
+      tables[r.relname] = { inserted: Number(r.ins), updated: Number(r.upd), deleted: Number(r.del) };
     return { transactions: Number(db.rows[0]?.xact_commit ?? 0), tables };
   });
 }
@@ -42,7 +45,11 @@ export function perMessage(before: DbCounters, after: DbCounters, messages: numb
   let writes = 0;
   for (const [name, t] of Object.entries(after.tables)) {
     const b = before.tables[name] ?? { inserted: 0, updated: 0, deleted: 0 };
-    const d = { inserted: (t.inserted - b.inserted) / messages, updated: (t.updated - b.updated) / messages, deleted: (t.deleted - b.deleted) / messages };
+    const d = {
+      inserted: (t.inserted - b.inserted) / messages,
+      updated: (t.updated - b.updated) / messages,
+      deleted: (t.deleted - b.deleted) / messages,
+    };
     if (d.inserted + d.updated + d.deleted > 0) {
       tables[name] = d;
       writes += d.inserted + d.updated + d.deleted;
@@ -56,7 +63,9 @@ export async function waitForDrain(url: string, timeoutMs: number): Promise<numb
   const deadline = Date.now() + timeoutMs;
   return withClient(url, async (c) => {
     for (;;) {
-      const res = await c.query<{ n: number }>("SELECT count(*)::int AS n FROM messages WHERE status IN ('queued', 'sending', 'deferred')");
+      const res = await c.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM messages WHERE status IN ('queued', 'sending', 'deferred')",
+      );
       const n = res.rows[0]?.n ?? 0;
       if (n === 0 || Date.now() > deadline) return n;
       await sleep(DRAIN_POLL_MS);

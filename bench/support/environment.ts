@@ -49,7 +49,11 @@ export async function startEnvironment(opts: BenchOptions, runDir: string): Prom
       for (const s of [...stops].reverse()) await s().catch((err: unknown) => console.error('bench: stop failed', err));
     })());
   try {
-    const cliPath = findTemporalCli({ HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, TEMPORAL_CLI: process.env.TEMPORAL_CLI });
+    const cliPath = findTemporalCli({
+      HOME: process.env.HOME,
+      XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
+      TEMPORAL_CLI: process.env.TEMPORAL_CLI,
+    });
     const temporal = await startDevServer({ cliPath, uiPort: false });
     stops.push(() => temporal.stop());
     const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
@@ -87,13 +91,32 @@ export async function startEnvironment(opts: BenchOptions, runDir: string): Prom
       ...opts.workerEnv,
     };
     const profileDir = opts.profile ? path.join(runDir, 'profiles') : undefined;
-    const api = await startService({ name: 'api', script: 'src/api/main.ts', env, readyMessage: 'api ready', logFile: path.join(runDir, 'api.log'), profileDir });
+    const api = await startService({
+      name: 'api',
+      script: 'src/api/main.ts',
+      env,
+      readyMessage: 'api ready',
+      logFile: path.join(runDir, 'api.log'),
+      profileDir,
+    });
     stops.push(() => api.stop());
-    const worker = await startService({ name: 'worker', script: 'src/worker/main.ts', env, readyMessage: 'worker ready', logFile: path.join(runDir, 'worker.log'), profileDir });
+    const worker = await startService({
+      name: 'worker',
+      script: 'src/worker/main.ts',
+      env,
+      readyMessage: 'worker ready',
+      logFile: path.join(runDir, 'worker.log'),
+      profileDir,
+    });
     stops.push(() => worker.stop());
 
     const bareTaskQueue = `bench-bare-${run}`;
-    const bare = await startBareWorker(temporal.address, bareTaskQueue, opts.workerEnv, path.join(runDir, 'bare-worker.log'));
+    const bare = await startBareWorker(
+      temporal.address,
+      bareTaskQueue,
+      opts.workerEnv,
+      path.join(runDir, 'bare-worker.log'),
+    );
     stops.push(() => bare.stop());
 
     let n = 0;

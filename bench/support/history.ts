@@ -14,7 +14,8 @@ export interface HistoryShape {
 }
 
 const eventTime = (e: HistoryEvent) => Number(e.eventTime?.seconds ?? 0) * 1000 + Number(e.eventTime?.nanos ?? 0) / 1e6;
-const typeName = (e: HistoryEvent) => (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? 'UNKNOWN').replace(/^EVENT_TYPE_/, '');
+const typeName = (e: HistoryEvent) =>
+  (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? 'UNKNOWN').replace(/^EVENT_TYPE_/, '');
 
 /** Averages over `workflowIds`: dispatch waits (scheduled → started) and run times (started → completed). */
 export async function historyShape(client: Client, workflowIds: string[]): Promise<HistoryShape | undefined> {

@@ -13,7 +13,11 @@ export function messageBody(recipient: string, extra: Record<string, unknown> = 
 
 /** POST /v1/messages; resolves with the message id, throws on anything but 202. */
 export async function sendMessage(env: BenchEnv, body: Record<string, unknown>): Promise<string> {
-  const res = await fetch(`${env.apiUrl}/v1/messages`, { method: 'POST', headers: AUTH_HEADERS, body: JSON.stringify(body) });
+  const res = await fetch(`${env.apiUrl}/v1/messages`, {
+    method: 'POST',
+    headers: AUTH_HEADERS,
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   if (res.status !== 202) throw new Error(`POST /v1/messages answered ${res.status}: ${text.slice(0, 200)}`);
   return (JSON.parse(text) as { message_id: string }).message_id;

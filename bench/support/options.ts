@@ -14,7 +14,7 @@ export interface BenchOptions {
   p1DurationS: number;
   p2DurationS: number;
   p2WarmupS: number;
-  /** Messages accepted but not yet delivered that the load generator allows: keeps the worker busy, bounds the drain. */
+  /** Messages accepted, not yet delivered, that the generator allows: keeps the worker busy, bounds the drain. */
   p2Backlog: number;
   p3DurationS: number;
   p4RatePerS: number;

@@ -37,10 +37,14 @@ export interface ServiceSpec {
  */
 export async function startService(spec: ServiceSpec): Promise<Service> {
   const nodeArgs = ['--import', 'tsx'];
-  // One folder per service: V8 writes one profile per thread (tsx's loader thread has its own), the main one is the largest.
+  // One folder per service: V8 writes one profile per thread (tsx's loader has its own); the main one is the largest.
   if (spec.profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', path.join(spec.profileDir, spec.name));
   const out = fs.openSync(spec.logFile, 'a');
-  const child = spawn(process.execPath, [...nodeArgs, spec.script], { cwd: ROOT, env: spec.env, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, [...nodeArgs, spec.script], {
+    cwd: ROOT,
+    env: spec.env,
+    stdio: ['ignore', out, out],
+  });
   fs.closeSync(out);
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
@@ -77,7 +81,12 @@ export interface BareWorker {
   stop(): Promise<number | null>;
 }
 
-export async function startBareWorker(address: string, taskQueue: string, workerEnv: Record<string, string>, logFile: string): Promise<BareWorker> {
+export async function startBareWorker(
+  address: string,
+  taskQueue: string,
+  workerEnv: Record<string, string>,
+  logFile: string,
+): Promise<BareWorker> {
   const out = fs.openSync(logFile, 'a');
   const child = fork(path.join(__dirname, '../bare/worker.ts'), [address, taskQueue, JSON.stringify(workerEnv)], {
     cwd: ROOT,
@@ -107,7 +116,10 @@ async function stopChild(child: ChildProcess): Promise<number | null> {
 
 /** Resident set size of a process, in bytes. */
 export function rssBytes(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024;
 }
 
