@@ -21,7 +21,8 @@ export function httpMetrics(): Middleware {
       const labels = { method: ctx.method, route, status: String(ctx.status) };
       httpRequests.inc(labels);
       httpRequestDuration.observe(labels, seconds);
-      if (ctx.method === 'POST' && route === '/v1/messages' && ctx.status === 202) messageAcceptDuration.observe(seconds);
+      if (ctx.method === 'POST' && route === '/v1/messages' && ctx.status === 202)
+        messageAcceptDuration.observe(seconds);
     }
   };
 }

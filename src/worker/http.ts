@@ -44,10 +44,11 @@ export async function startWorkerHttp(opts: WorkerHttpOptions): Promise<WorkerHt
   });
   return {
     port: (server.address() as { port: number }).port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -62,7 +63,11 @@ const json = (value: unknown) => JSON.stringify(value);
 
 async function answer(opts: WorkerHttpOptions, method: string, pathname: string): Promise<Answer> {
   if (method !== 'GET' && method !== 'HEAD') {
-    return { status: 405, type: JSON_TYPE, body: json({ error: { code: 'method_not_allowed', message: 'method not allowed' } }) };
+    return {
+      status: 405,
+      type: JSON_TYPE,
+      body: json({ error: { code: 'method_not_allowed', message: 'method not allowed' } }),
+    };
   }
   if (pathname === '/health/live') return { status: 200, type: JSON_TYPE, body: json({ ok: true }) };
   if (pathname === '/health/ready') {
@@ -71,7 +76,9 @@ async function answer(opts: WorkerHttpOptions, method: string, pathname: string)
     const database = await databaseAnswers(opts.prisma);
     const ok = polling && database;
     const health = { ok, workers: states, database: database ? 'ok' : 'unavailable' };
-    const body = ok ? health : { error: { code: 'service_unavailable', message: 'the worker is not ready' }, ...health };
+    const body = ok
+      ? health
+      : { error: { code: 'service_unavailable', message: 'the worker is not ready' }, ...health };
     return { status: ok ? 200 : 503, type: JSON_TYPE, body: json(body) };
   }
   if (pathname === '/metrics') {

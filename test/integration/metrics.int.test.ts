@@ -31,7 +31,10 @@ beforeAll(async () => {
       SENDARIX_WEBHOOK_RETRY_SCHEDULE: '1s',
     },
   });
-  quiet = await startSendarix({ smtpUrl: peer.url, env: { SENDARIX_METRICS: 'false', SENDARIX_WEBHOOK_TASK_QUEUE: `test-webhooks-${randomUUID()}` } });
+  quiet = await startSendarix({
+    smtpUrl: peer.url,
+    env: { SENDARIX_METRICS: 'false', SENDARIX_WEBHOOK_TASK_QUEUE: `test-webhooks-${randomUUID()}` },
+  });
 });
 
 afterAll(async () => {
@@ -64,7 +67,11 @@ const send = (recipient: string, extra: Record<string, unknown> = {}) =>
   sx.api('POST', '/v1/messages', { recipient, subject: 'Metrics', text: 'counted', ...extra });
 
 async function finalStatus(id: string, status: string) {
-  await eventually(async () => ((await sx.api('GET', `/v1/messages/${id}`)).body.status === status ? true : undefined), 30_000, `${id} ${status}`);
+  await eventually(
+    async () => ((await sx.api('GET', `/v1/messages/${id}`)).body.status === status ? true : undefined),
+    30_000,
+    `${id} ${status}`,
+  );
 }
 
 describe('health', () => {
@@ -106,7 +113,9 @@ describe('GET /metrics on the API', () => {
   it('counts unmatched paths under one label', async () => {
     await request(sx.url, 'GET', `/no-such-${randomUUID()}`);
     const after = await scrape();
-    expect(value(after, 'sendarix_http_requests_total{method="GET",route="unmatched",status="404"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      value(after, 'sendarix_http_requests_total{method="GET",route="unmatched",status="404"}'),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('counts a deferral and a bounce', async () => {
@@ -118,7 +127,9 @@ describe('GET /metrics on the API', () => {
     const [a, b] = await Promise.all([send(deferredTo), send(bouncedTo)]);
     await Promise.all([finalStatus(a.body.message_id, 'delivered'), finalStatus(b.body.message_id, 'bounced')]);
     const after = await scrape();
-    expect(value(after, 'sendarix_deferrals_total') - value(before, 'sendarix_deferrals_total')).toBeGreaterThanOrEqual(1);
+    expect(value(after, 'sendarix_deferrals_total') - value(before, 'sendarix_deferrals_total')).toBeGreaterThanOrEqual(
+      1,
+    );
     const bounced = 'sendarix_messages_finished_total{status="bounced"}';
     expect(value(after, bounced) - value(before, bounced)).toBeGreaterThanOrEqual(1);
   });
@@ -128,19 +139,30 @@ describe('GET /metrics on the API', () => {
     const res = await send(`scheduled-${randomUUID().slice(0, 8)}@example.com`, { scheduled_time: later });
     expect(res.status).toBe(202);
     // The gauge reads the database at most every 5 s.
-    await eventually(async () => ((await scrape()).get('sendarix_queue_depth{status="scheduled"}') ?? 0) >= 1 || undefined, 15_000);
+    await eventually(
+      async () => ((await scrape()).get('sendarix_queue_depth{status="scheduled"}') ?? 0) >= 1 || undefined,
+      15_000,
+    );
     await sx.api('DELETE', `/v1/messages/${res.body.message_id}`);
   });
 
   it('counts failed webhook POSTs', async () => {
-    const endpoint = await sx.api('POST', '/v1/webhooks', { url: `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hook` });
+    const endpoint = await sx.api('POST', '/v1/webhooks', {
+      url: `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hook`,
+    });
     expect(endpoint.status).toBe(201);
     const before = await scrape();
     await send(`hooked-${randomUUID().slice(0, 8)}@example.com`);
-    await eventually(async () => {
-      const now = await scrape();
-      return value(now, 'sendarix_webhook_failures_total') > value(before, 'sendarix_webhook_failures_total') || undefined;
-    }, 30_000, 'a counted webhook failure');
+    await eventually(
+      async () => {
+        const now = await scrape();
+        return (
+          value(now, 'sendarix_webhook_failures_total') > value(before, 'sendarix_webhook_failures_total') || undefined
+        );
+      },
+      30_000,
+      'a counted webhook failure',
+    );
     await sx.api('DELETE', `/v1/webhooks/${endpoint.body.id}`);
   });
 
@@ -201,10 +223,14 @@ withPostgres('the worker process', () => {
 
   it('answers liveness, readiness once polling, and metrics', async () => {
     expect((await request(workerUrl, 'GET', '/health/live')).status).toBe(200);
-    const ready = await eventually(async () => {
-      const res = await request(workerUrl, 'GET', '/health/ready');
-      return res.status === 200 ? res : undefined;
-    }, 15_000, 'worker readiness');
+    const ready = await eventually(
+      async () => {
+        const res = await request(workerUrl, 'GET', '/health/ready');
+        return res.status === 200 ? res : undefined;
+      },
+      15_000,
+      'worker readiness',
+    );
     expect(ready.body).toMatchObject({ ok: true, database: 'ok', workers: ['RUNNING', 'RUNNING'] });
     const metrics = parseMetrics(await (await fetch(`${workerUrl}/metrics`)).text());
     expect(metrics.has('process_resident_memory_bytes')).toBe(true);

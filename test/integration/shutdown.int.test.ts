@@ -53,13 +53,19 @@ function halfSentPost(url: string, apiKey: string, body: unknown) {
   const req = http.request(`${url}/v1/messages`, {
     method: 'POST',
     agent: false,
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'content-length': payload.length },
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      'content-type': 'application/json',
+      'content-length': payload.length,
+    },
   });
   const answered = new Promise<{ status: number; body: { message_id: string } }>((resolve, reject) => {
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+      );
     });
     req.on('error', reject);
   });
@@ -79,41 +85,59 @@ afterAll(async () => {
   await peer?.stop();
 });
 
-it('finishes in-flight requests and deliveries on SIGTERM, and every message ends final after a restart', async () => {
-  const env = { SENDARIX_WORKER_SHUTDOWN_GRACE: '20s' };
-  const first = await startSendarix({ smtpUrl: peer.url, env });
-  sx = first;
-  const run = randomUUID().slice(0, 8);
-  const recipients = Array.from({ length: MESSAGES }, (_, i) => `inflight-${run}-${i}@example.com`);
-  const accepted = await Promise.all(recipients.map((recipient) => first.api('POST', '/v1/messages', { recipient, subject: 'Shutdown', text: 'in flight' })));
-  expect(accepted.map((r) => r.status)).toEqual(recipients.map(() => 202));
-  const ids = accepted.map((r) => r.body.message_id as string);
+it(
+  'finishes in-flight requests and deliveries on SIGTERM, and every message ends final after a restart',
+  async () => {
+    const env = { SENDARIX_WORKER_SHUTDOWN_GRACE: '20s' };
+    const first = await startSendarix({ smtpUrl: peer.url, env });
+    sx = first;
+    const run = randomUUID().slice(0, 8);
+    const recipients = Array.from({ length: MESSAGES }, (_, i) => `inflight-${run}-${i}@example.com`);
+    const accepted = await Promise.all(
+      recipients.map((recipient) =>
+        first.api('POST', '/v1/messages', { recipient, subject: 'Shutdown', text: 'in flight' }),
+      ),
+    );
+    expect(accepted.map((r) => r.status)).toEqual(recipients.map(() => 202));
+    const ids = accepted.map((r) => r.body.message_id as string);
 
-  const lateRecipient = `late-${run}@example.com`;
-  const late = halfSentPost(first.url, first.apiKey, { recipient: lateRecipient, subject: 'Shutdown', text: 'half sent' });
-  await eventually(async () => (peer.dataStarted > 0 ? true : undefined), 30_000, 'a delivery in flight');
-  // The request's headers have reached the server; the signal now lands while it waits for the rest of the body.
-  await new Promise((r) => setTimeout(r, 300));
-  const signalledAt = Date.now();
-  const exited = first.terminate('SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
-  late.finish();
-  const lateAnswer = await late.answered;
-  expect(lateAnswer.status).toBe(202);
-  ids.push(lateAnswer.body.message_id);
+    const lateRecipient = `late-${run}@example.com`;
+    const late = halfSentPost(first.url, first.apiKey, {
+      recipient: lateRecipient,
+      subject: 'Shutdown',
+      text: 'half sent',
+    });
+    await eventually(async () => (peer.dataStarted > 0 ? true : undefined), 30_000, 'a delivery in flight');
+    // The request's headers have reached the server; the signal now lands while it waits for the rest of the body.
+    await new Promise((r) => setTimeout(r, 300));
+    const signalledAt = Date.now();
+    const exited = first.terminate('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    late.finish();
+    const lateAnswer = await late.answered;
+    expect(lateAnswer.status).toBe(202);
+    ids.push(lateAnswer.body.message_id);
 
-  const exit = await exited;
-  expect(exit).toEqual({ code: 0, signal: null });
-  expect(Date.now() - signalledAt).toBeLessThan(SHUTDOWN_BOUND_MS);
-  expect(first.logs.some((l) => l.includes('"shutting down"'))).toBe(true);
-  expect(first.logs.filter((l) => l.includes('error during shutdown'))).toEqual([]);
+    const exit = await exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalledAt).toBeLessThan(SHUTDOWN_BOUND_MS);
+    expect(first.logs.some((l) => l.includes('"shutting down"'))).toBe(true);
+    expect(first.logs.filter((l) => l.includes('error during shutdown'))).toEqual([]);
 
-  sx = await startSendarix({ smtpUrl: peer.url, env, reuse: first });
-  const statuses = await eventually(async () => {
-    const all = await Promise.all(ids.map(async (id) => (await sx.api('GET', `/v1/messages/${id}`)).body.status as string));
-    return all.every((s) => s === 'delivered') ? all : undefined;
-  }, 60_000, 'every message delivered after the restart');
-  expect(statuses).toHaveLength(MESSAGES + 1);
-  // In-flight attempts were allowed to finish and report, so none was sent a second time.
-  for (const recipient of [...recipients, lateRecipient]) expect(peer.received.get(recipient)).toBe(1);
-}, TEST_TIMEOUT_MS);
+    sx = await startSendarix({ smtpUrl: peer.url, env, reuse: first });
+    const statuses = await eventually(
+      async () => {
+        const all = await Promise.all(
+          ids.map(async (id) => (await sx.api('GET', `/v1/messages/${id}`)).body.status as string),
+        );
+        return all.every((s) => s === 'delivered') ? all : undefined;
+      },
+      60_000,
+      'every message delivered after the restart',
+    );
+    expect(statuses).toHaveLength(MESSAGES + 1);
+    // In-flight attempts were allowed to finish and report, so none was sent a second time.
+    for (const recipient of [...recipients, lateRecipient]) expect(peer.received.get(recipient)).toBe(1);
+  },
+  TEST_TIMEOUT_MS,
+);
