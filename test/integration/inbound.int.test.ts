@@ -259,7 +259,13 @@ describe('what the inbound listener does not use', () => {
     expect(info.response).toMatch(/^250 /);
     const file = await eventually(async () => keptWith(marker), 10_000, 'kept file');
     expect(path.basename(file)).toMatch(/^\d{4}-\d\d-\d\dT[\d-]+Z(-\d+)?\.eml$/);
-    expect(sx.logs.some((l) => l.includes('inbound mail kept unparsed') && l.includes(file))).toBe(true);
+    // The file is written before its log line reaches the harness through the process's stdout.
+    const logged = await eventually(
+      async () => (sx.logs.some((l) => l.includes('inbound mail kept unparsed') && l.includes(file)) ? true : undefined),
+      10_000,
+      'log line naming the kept file',
+    );
+    expect(logged).toBe(true);
   });
 
   it('keeps a DSN about a message it does not know', async () => {
