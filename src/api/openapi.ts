@@ -41,10 +41,10 @@ function withBodyErrors(paths: Record<string, PathItem>): Record<string, PathIte
     Object.entries(paths).map(([path, item]) => [
       path,
       Object.fromEntries(
-        Object.entries(item).map(([method, op]) => [
-          method,
-          op.requestBody?.content?.['application/json'] ? { ...op, responses: { ...JSON_BODY_ERRORS, ...op.responses } } : op,
-        ]),
+        Object.entries(item).map(([method, op]) => {
+          const takesJson = Boolean(op.requestBody?.content?.['application/json']);
+          return [method, takesJson ? { ...op, responses: { ...JSON_BODY_ERRORS, ...op.responses } } : op];
+        }),
       ),
     ]),
   );

@@ -37,10 +37,11 @@ afterAll(async () => {
 
 const get = async (token?: string) => {
   const res = await fetch(`${base}/v1/x`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), limit: res.headers.get('x-ratelimit-limit') };
+  const header = (name: string) => res.headers.get(name);
+  return { status: res.status, retryAfter: header('retry-after'), limit: header('x-ratelimit-limit') };
 };
 
-it('refuses an address with 429 once it has drawn its 401s, whatever tokens it rotates, but not a key it used', async () => {
+it('refuses an address with 429 past its 401 budget, whatever tokens it rotates, but not a key it used', async () => {
   expect((await get('good-known')).status).toBe(200);
   const statuses: number[] = [];
   for (let i = 0; i < FAILURES + 2; i++) statuses.push((await get(`guess-${i}`)).status);

@@ -211,7 +211,8 @@ function checkAttachments(
       return;
     }
     if (a.content_type !== undefined && /[\r\n\0]/.test(a.content_type)) {
-      errors.push({ field: `attachments.${i}.content_type`, code: 'header_injection', message: 'content_type has CR, LF or NUL' });
+      const message = 'content_type has CR, LF or NUL';
+      errors.push({ field: `attachments.${i}.content_type`, code: 'header_injection', message });
       return;
     }
     bytes += Math.floor((content.length * 3) / 4);

@@ -51,7 +51,9 @@ afterAll(async () => {
 });
 
 const send = (recipient: string, key: string) =>
-  sx.api('POST', '/v1/messages', { recipient, subject: 'Fault R3', text: `for ${recipient}` }, { 'idempotency-key': key });
+  sx.api('POST', '/v1/messages', { recipient, subject: 'Fault R3', text: `for ${recipient}` }, {
+    'idempotency-key': key,
+  });
 
 function relay() {
   return nodemailer.createTransport({
@@ -91,7 +93,8 @@ async function deliveredOnce(recipient: string): Promise<void> {
 /** Until a send of `recipient` is accepted again (by the same, never restarted, process): how long it took. */
 async function recovery(recipient: string, key: string): Promise<number> {
   const started = Date.now();
-  await waitUntil(async () => (await send(recipient, key)).status === 202, RECOVERY_TIMEOUT_MS, `${recipient} accepted`);
+  const accepted = async () => (await send(recipient, key)).status === 202;
+  await waitUntil(accepted, RECOVERY_TIMEOUT_MS, `${recipient} accepted`);
   return Date.now() - started;
 }
 
@@ -108,7 +111,9 @@ describe.each([
   beforeAll(async () => {
     // A relay session that authenticated before the outage, to reach DATA without a database for AUTH.
     openSession = new SMTPConnection({ host: '127.0.0.1', port: sx.smtpPort, tls: { rejectUnauthorized: false } });
-    await new Promise<void>((resolve, reject) => openSession?.connect((err?: Error) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      openSession?.connect((err?: Error) => (err ? reject(err) : resolve())),
+    );
     await new Promise<void>((resolve, reject) =>
       openSession?.login({ user: 'apikey', pass: TEST_API_KEY }, (err) => (err ? reject(err) : resolve())),
     );
@@ -163,7 +168,8 @@ describe.each([
       RECOVERY_TIMEOUT_MS,
       'the relay to accept again',
     );
-    reportFigures('R3', { dependency: name, api_recovery_ms: apiRecoveryMs, smtp_recovery_ms: Date.now() - smtpStarted });
+    const smtpRecoveryMs = Date.now() - smtpStarted;
+    reportFigures('R3', { dependency: name, api_recovery_ms: apiRecoveryMs, smtp_recovery_ms: smtpRecoveryMs });
     const health = await eventually(async () => {
       const res = await sx.api('GET', '/health');
       return res.status === 200 ? res : undefined;

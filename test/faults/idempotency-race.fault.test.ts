@@ -33,7 +33,8 @@ async function race(recipient: string, keyIn: 'header' | 'body') {
   };
   const headers: Record<string, string> = keyIn === 'header' ? { 'idempotency-key': key } : {};
   const started = Date.now();
-  const responses = await Promise.all(Array.from({ length: CONCURRENT }, () => s.sx.api('POST', '/v1/messages', body, headers)));
+  const send = () => s.sx.api('POST', '/v1/messages', body, headers);
+  const responses = await Promise.all(Array.from({ length: CONCURRENT }, send));
   return { key, responses, ms: Date.now() - started };
 }
 
@@ -64,7 +65,9 @@ it('gives one message to a key raced with different bodies, and refuses the othe
   const recipient = `r4-mixed-${randomUUID().slice(0, 8)}@example.com`;
   const responses = await Promise.all(
     Array.from({ length: CONCURRENT }, (_, i) =>
-      s.sx.api('POST', '/v1/messages', { recipient, subject: `Fault R4 body ${i % 2}`, text: 'raced' }, { 'idempotency-key': key }),
+      s.sx.api('POST', '/v1/messages', { recipient, subject: `Fault R4 body ${i % 2}`, text: 'raced' }, {
+        'idempotency-key': key,
+      }),
     ),
   );
   const parity = (status: number) => new Set(responses.flatMap((r, i) => (r.status === status ? [i % 2] : [])));

@@ -38,19 +38,25 @@ afterAll(async () => {
 function inversions(hits: ReceivedHook[]): number {
   let count = 0;
   const byMessage = new Map<string, number[]>();
-  for (const hit of hits) byMessage.set(hit.body.data.message_id, [...(byMessage.get(hit.body.data.message_id) ?? []), hit.body.sequence]);
-  for (const seqs of byMessage.values()) seqs.forEach((a, i) => seqs.slice(i + 1).forEach((b) => (count += a > b ? 1 : 0)));
+  for (const hit of hits) {
+    const id = hit.body.data.message_id;
+    byMessage.set(id, [...(byMessage.get(id) ?? []), hit.body.sequence]);
+  }
+  for (const seqs of byMessage.values()) {
+    seqs.forEach((a, i) => seqs.slice(i + 1).forEach((b) => (count += a > b ? 1 : 0)));
+  }
   return count;
 }
 
-it('delivers every event of an outage, signed, complete and in sequence per message, once the receiver is back', async () => {
+it('delivers every event of an outage, signed, complete and in sequence per message, once back', async () => {
   const endpoint = await s.sx.api('POST', '/v1/webhooks', { url: receiver.url });
   expect(endpoint.status).toBe(201);
   await receiver.down();
 
   const run = randomUUID().slice(0, 8);
   const ids = await mapLimit(Array.from({ length: MESSAGES }, (_, i) => i), 4, async (i) => {
-    const res = await s.sx.api('POST', '/v1/messages', { recipient: `r5-${run}-${i}@example.com`, subject: 'Fault R5', text: 'x' });
+    const recipient = `r5-${run}-${i}@example.com`;
+    const res = await s.sx.api('POST', '/v1/messages', { recipient, subject: 'Fault R5', text: 'x' });
     expect(res.status).toBe(202);
     return res.body.message_id as string;
   });
@@ -70,7 +76,7 @@ it('delivers every event of an outage, signed, complete and in sequence per mess
   }
   const expected = [...timelines.values()].reduce((n, t) => n + t.length, 0);
   const distinct = () => new Set(receiver.hits.map((h) => h.headers['webhook-id'])).size;
-  await waitUntil(async () => distinct() >= expected, ARRIVAL_TIMEOUT_MS, `${expected} distinct webhooks`, () => distinct());
+  await waitUntil(async () => distinct() >= expected, ARRIVAL_TIMEOUT_MS, `${expected} distinct webhooks`, distinct);
 
   const wh = new Webhook(endpoint.body.secret as string);
   for (const hit of receiver.hits) expect(() => wh.verify(hit.raw, hit.headers)).not.toThrow();

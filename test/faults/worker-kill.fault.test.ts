@@ -48,7 +48,8 @@ it(`delivers each of ${MESSAGES} messages exactly once across kill -9 of the wor
   const kills: { atDelivered: number; atMs: number }[] = [];
   for (let k = 1; k <= KILLS; k++) {
     const threshold = Math.floor((MESSAGES * k * 0.6) / (KILLS + 1)) + 1;
-    await waitUntil(async () => peer.dataCount >= threshold, KILL_POINT_TIMEOUT_MS, `${threshold} deliveries before kill ${k}`);
+    const reached = async () => peer.dataCount >= threshold;
+    await waitUntil(reached, KILL_POINT_TIMEOUT_MS, `${threshold} deliveries before kill ${k}`);
     await d.killWorker();
     kills.push({ atDelivered: peer.dataCount, atMs: Date.now() - startedAt });
     await d.startWorker();

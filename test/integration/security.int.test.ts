@@ -34,6 +34,7 @@ afterAll(async () => {
   await peer?.stop();
 });
 
+const ONE_BYTE = Buffer.from('x').toString('base64');
 const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.com`;
 const base = (recipient = unique('sec')) => ({ recipient, subject: 'Security test', text: 'body' });
 
@@ -58,12 +59,12 @@ describe('header injection', () => {
     ['X-Idempotency-Key in headers', { headers: { 'X-Idempotency-Key': `k${crlf}` } }, 'headers.X-Idempotency-Key'],
     [
       'attachment filename',
-      { attachments: [{ filename: `a.txt${crlf}`, content: Buffer.from('x').toString('base64') }] },
+      { attachments: [{ filename: `a.txt${crlf}`, content: ONE_BYTE }] },
       'attachments.0.filename',
     ],
     [
       'attachment content type',
-      { attachments: [{ filename: 'a.txt', content: Buffer.from('x').toString('base64'), content_type: `text/plain${crlf}` }] },
+      { attachments: [{ filename: 'a.txt', content: ONE_BYTE, content_type: `text/plain${crlf}` }] },
       'attachments.0.content_type',
     ],
   ];
@@ -104,7 +105,8 @@ describe('template syntax in data', () => {
   it('arrives literally in the subject, text and HTML of a templated message', async () => {
     const recipient = unique('sec-literal');
     const code = `${hostile.mustache} ${hostile.block} ${hostile.dollar} ${hostile.proto}`;
-    const res = await sx.api('POST', '/v1/messages', { recipient, template: 'otp-code', template_data: { code, expires_in: 'ten minutes' } });
+    const templateData = { code, expires_in: 'ten minutes' };
+    const res = await sx.api('POST', '/v1/messages', { recipient, template: 'otp-code', template_data: templateData });
     expect(res.status).toBe(202);
     const mail = await peer.waitFor((m) => m.envelope.to.includes(recipient), 30_000);
     expect(mail.parsed.subject).toBe(`${code} is your verification code`);
@@ -116,7 +118,8 @@ describe('template syntax in data', () => {
   it('arrives literally in inline bodies, which are never rendered', async () => {
     const recipient = unique('sec-inline');
     const text = Object.values(hostile).join(' | ');
-    const res = await sx.api('POST', '/v1/messages', { recipient, subject: hostile.mustache, text, html: `<p>${text}</p>` });
+    const html = `<p>${text}</p>`;
+    const res = await sx.api('POST', '/v1/messages', { recipient, subject: hostile.mustache, text, html });
     expect(res.status).toBe(202);
     const mail = await peer.waitFor((m) => m.envelope.to.includes(recipient), 30_000);
     expect(mail.parsed.subject).toBe(hostile.mustache);
@@ -125,7 +128,8 @@ describe('template syntax in data', () => {
   });
 
   it('renders data literally through the render endpoint too', async () => {
-    const res = await sx.api('POST', '/v1/templates/otp-code/render', { template_data: { code: hostile.block, expires_in: hostile.dollar } });
+    const templateData = { code: hostile.block, expires_in: hostile.dollar };
+    const res = await sx.api('POST', '/v1/templates/otp-code/render', { template_data: templateData });
     expect(res.status).toBe(200);
     expect(res.body.text).toContain(hostile.block);
     expect(res.body.text).toContain(hostile.dollar);
@@ -137,7 +141,13 @@ function chunkedPost(pathname: string, size: number): Promise<{ status?: number;
   return new Promise((resolve) => {
     const url = new URL(sx.url);
     const req = http.request(
-      { host: url.hostname, port: url.port, path: pathname, method: 'POST', headers: { authorization: `Bearer ${sx.apiKey}`, 'content-type': 'application/json' } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: pathname,
+        method: 'POST',
+        headers: { authorization: `Bearer ${sx.apiKey}`, 'content-type': 'application/json' },
+      },
       (res) => {
         res.resume();
         resolve({ status: res.statusCode });
@@ -176,11 +186,13 @@ describe('oversized and deeply nested bodies', () => {
     ['arrays', (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`],
   ])('answers 400 or 422 to 100,000 levels of nested %s, and stays up', async (_kind, nest) => {
     const deep = nest(100_000);
-    for (const body of [deep, `{"recipient":"deep@example.com","subject":"s","template":"otp-code","template_data":{"code":${deep}}}`]) {
+    const templated = `{"recipient":"deep@example.com","template":"otp-code","template_data":{"code":${deep}}}`;
+    for (const body of [deep, templated]) {
       const res = await sx.api('POST', '/v1/messages', body);
       expect([400, 422]).toContain(res.status);
     }
-    const metadata = await sx.api('POST', '/v1/messages', `{"recipient":"d@example.com","subject":"s","text":"t","metadata":{"k":${deep}}}`);
+    const withMetadata = `{"recipient":"d@example.com","subject":"s","text":"t","metadata":{"k":${deep}}}`;
+    const metadata = await sx.api('POST', '/v1/messages', withMetadata);
     expect([400, 422]).toContain(metadata.status);
     const render = await sx.api('POST', '/v1/templates/otp-code/render', `{"template_data":{"code":${deep}}}`);
     expect([400, 422]).toContain(render.status);
@@ -233,9 +245,16 @@ describe('secrets in logs', () => {
       for (const recipient of [unique('sec-logs'), bounced]) {
         expect((await sx.api('POST', '/v1/messages', base(recipient))).status).toBe(202);
       }
-      expect((await sx.api('POST', '/v1/messages', base(), { authorization: `Bearer ${key.body.secret}` })).status).toBe(202);
+      const asNewKey = { authorization: `Bearer ${key.body.secret}` };
+      expect((await sx.api('POST', '/v1/messages', base(), asNewKey)).status).toBe(202);
       await nodemailer
-        .createTransport({ host: '127.0.0.1', port: sx.smtpPort, secure: false, tls: { rejectUnauthorized: false }, auth: { user: 'apikey', pass: TEST_API_KEY } })
+        .createTransport({
+          host: '127.0.0.1',
+          port: sx.smtpPort,
+          secure: false,
+          tls: { rejectUnauthorized: false }, // the embedded default's certificate is self-signed
+          auth: { user: 'apikey', pass: TEST_API_KEY },
+        })
         .sendMail({ from: SENDER, to: unique('sec-relay'), subject: 'relayed', text: 'x' });
       await eventually(async () => {
         const deliveries = await sx.api('GET', `/v1/webhooks/${hook.body.id}/deliveries?status=delivered`);
@@ -255,6 +274,8 @@ describe('secrets in logs', () => {
   });
 });
 
+const guessed = () => ({ authorization: `Bearer sk_live_guess${randomUUID()}` });
+
 // Last: it exhausts this address's budget of failed authentications for the rest of the minute.
 describe('API key guessing', () => {
   it('answers 429 once one address has drawn its 401s, however the guessed tokens rotate', async () => {
@@ -262,7 +283,7 @@ describe('API key guessing', () => {
     expect(unused.status).toBe(201);
     const statuses: number[] = [];
     for (let i = 0; i < AUTH_FAILURES_PER_MINUTE + 5; i++) {
-      const res = await request(sx.url, 'GET', '/v1/messages', undefined, { authorization: `Bearer sk_live_guess${randomUUID()}` });
+      const res = await request(sx.url, 'GET', '/v1/messages', undefined, guessed());
       statuses.push(res.status);
     }
     const firstLimited = statuses.indexOf(429);
@@ -271,12 +292,14 @@ describe('API key guessing', () => {
     expect(statuses.slice(0, firstLimited).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(firstLimited).every((s) => s === 429)).toBe(true);
 
-    const guess = await request(sx.url, 'GET', '/v1/messages', undefined, { authorization: `Bearer sk_live_guess${randomUUID()}` });
+    const guess = await request(sx.url, 'GET', '/v1/messages', undefined, guessed());
     expect(guess.status).toBe(429);
     expect(guess.body.error.code).toBe('rate_limited');
     expect(Number(guess.headers.get('retry-after'))).toBeGreaterThan(0);
     // A right guess is refused the same way, so the 429 tells nothing; a key already in use here keeps working.
-    const rightGuess = await request(sx.url, 'GET', '/v1/messages', undefined, { authorization: `Bearer ${unused.body.secret}` });
+    const rightGuess = await request(sx.url, 'GET', '/v1/messages', undefined, {
+      authorization: `Bearer ${unused.body.secret}`,
+    });
     expect(rightGuess.status).toBe(429);
     expect((await sx.api('GET', '/v1/messages')).status).toBe(200);
     const missing = await request(sx.url, 'GET', '/v1/messages');

@@ -1,7 +1,11 @@
 // Every loop of a fault test is bounded: in concurrency (mapLimit) and in time (waitUntil).
 
 /** Runs `fn` over `items` with at most `limit` calls in flight; results keep the items' order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -25,7 +29,9 @@ export async function waitUntil(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${JSON.stringify(describe())}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${JSON.stringify(describe())}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

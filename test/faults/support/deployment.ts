@@ -101,6 +101,7 @@ export async function startSplitDeployment(opts: DeploymentOptions): Promise<Spl
 
 /** Counts of messages by status, straight from the database. */
 export async function statusCounts(db: TestDatabase): Promise<Record<string, number>> {
-  const rows = await db.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM messages GROUP BY status');
+  const sql = 'SELECT status, count(*) AS n FROM messages GROUP BY status';
+  const rows = await db.query<{ status: string; n: string }>(sql);
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }

@@ -36,14 +36,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url,
     name,
-    query: async <T>(sql: string, params: unknown[] = []) => withClient(url, async (c) => (await c.query(sql, params)).rows as T[]),
-    drop: () => withClient(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    query: async <T>(sql: string, params: unknown[] = []) =>
+      withClient(url, async (c) => (await c.query(sql, params)).rows as T[]),
+    drop: async () => {
+      await withClient(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
   };
 }
 
 async function migrate(url: string): Promise<void> {
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: url };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts', 'deploy'], { cwd: ROOT, env, stdio: 'pipe' });
+  const args = ['--import', 'tsx', 'scripts/migrate.ts', 'deploy'];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'pipe' });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));

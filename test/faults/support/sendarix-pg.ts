@@ -11,7 +11,8 @@ export interface SendarixOnPostgres {
 
 export async function startSendarixOnPostgres(opts: StartOptions): Promise<SendarixOnPostgres> {
   const db = await createTestDatabase();
-  const sx = await startSendarix({ ...opts, env: { DATABASE_URL: db.url, ...opts.env } }).catch(async (err: unknown) => {
+  const env = { DATABASE_URL: db.url, ...opts.env };
+  const sx = await startSendarix({ ...opts, env }).catch(async (err: unknown) => {
     await db.drop();
     throw err;
   });

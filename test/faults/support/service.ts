@@ -28,7 +28,8 @@ export interface Service {
 
 export async function startService(kind: ServiceKind, env: Record<string, string>): Promise<Service> {
   const fullEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env };
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[kind].file], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['--import', 'tsx', ENTRY[kind].file];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // A test that fails half-way must not leave its processes behind.
@@ -61,7 +62,8 @@ export async function startService(kind: ServiceKind, env: Record<string, string
 
 function waitForLine(child: ChildProcess, logs: string[], message: string, kind: ServiceKind): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} did not start:\n${logs.slice(-30).join('\n')}`)), READY_TIMEOUT_MS);
+    const failStart = () => reject(new Error(`${kind} did not start:\n${logs.slice(-30).join('\n')}`));
+    const timer = setTimeout(failStart, READY_TIMEOUT_MS);
     const onLine = (line: string): void => {
       logs.push(line);
       if (process.env.SENDARIX_TEST_LOGS) process.stderr.write(`[${kind} ${child.pid}] ${line}\n`);
