@@ -2,8 +2,7 @@
 import type { ActivityDeps } from './deps';
 import { deliveryActivities } from './delivery';
 import { recordActivities } from './record';
-import { routingActivities } from './routing';
-import { suppressionActivities } from './suppression';
+import { prepareActivities } from './prepare';
 import { createDnsResolver } from '../domains/resolver';
 import { MessageRouter } from '../routing/router';
 
@@ -18,8 +17,7 @@ export function createActivities(deps: ActivityDeps) {
   });
   return {
     ...recordActivities(deps),
-    ...suppressionActivities(deps),
-    ...routingActivities(deps, router),
+    ...prepareActivities(deps, router),
     ...deliveryActivities(deps, router),
   };
 }

@@ -1,41 +1,36 @@
 // Suppression at dispatch time, and the automatic suppression that a hard bounce causes.
-import { ApplicationFailure } from '@temporalio/activity';
-import { addSuppression, findSuppressions, ignoresSubaddress, type SuppressionReason } from '../api/suppressions/store';
+import { addSuppression, findSuppressions, ignoresSubaddress } from '../api/suppressions/store';
+import type { Db } from '../db/client';
 import { parseMailbox } from '../mail/address';
-import type { ActivityDeps } from './deps';
 
-interface MessageRef {
-  messageId: string;
+/** The message fields a suppression check reads. */
+export interface SuppressionSubject {
   projectId: string;
+  recipient: string;
+  /** The recipient as normalised when the message was accepted. */
+  recipientKey: string;
 }
 
-export function suppressionActivities({ prisma, logger }: ActivityDeps) {
-  const recipientKeyOf = async (messageId: string): Promise<string> => {
-    const message = await prisma.message.findUnique({ where: { id: messageId }, select: { recipientKey: true } });
-    if (!message) throw ApplicationFailure.nonRetryable(`message ${messageId} does not exist`, 'MessageNotFound');
-    return message.recipientKey;
-  };
+/**
+ * The reason the recipient is suppressed, or undefined. The key given at accept time counts, and so does the
+ * recipient under the project's setting now, so that an entry added (or a setting changed) while the message waited
+ * is honoured.
+ */
+export async function suppressionOf(prisma: Db, message: SuppressionSubject): Promise<string | undefined> {
+  const { projectId, recipient, recipientKey } = message;
+  const parsed = parseMailbox(recipient);
+  const ignoreSubaddress = await ignoresSubaddress(prisma, projectId);
+  const [entry] = parsed.ok
+    ? await findSuppressions(prisma, projectId, parsed.mailbox, ignoreSubaddress, [recipientKey])
+    : await prisma.suppression.findMany({ where: { projectId, address: recipientKey } });
+  return entry?.reason;
+}
 
-  return {
-    // The key given at accept time counts, and so does the recipient under the project's setting now, so that an
-    // entry added (or a setting changed) while the message waited is honoured.
-    async checkSuppression({ messageId, projectId }: MessageRef): Promise<{ suppressed: boolean; reason?: string }> {
-      const select = { recipient: true, recipientKey: true };
-      const message = await prisma.message.findUnique({ where: { id: messageId }, select });
-      if (!message) throw ApplicationFailure.nonRetryable(`message ${messageId} does not exist`, 'MessageNotFound');
-      const parsed = parseMailbox(message.recipient);
-      const ignoreSubaddress = await ignoresSubaddress(prisma, projectId);
-      const [entry] = parsed.ok
-        ? await findSuppressions(prisma, projectId, parsed.mailbox, ignoreSubaddress, [message.recipientKey])
-        : await prisma.suppression.findMany({ where: { projectId, address: message.recipientKey } });
-      return entry ? { suppressed: true, reason: entry.reason } : { suppressed: false };
-    },
-
-    async suppressRecipient({ messageId, projectId, reason }: MessageRef & { reason: string }): Promise<void> {
-      const address = await recipientKeyOf(messageId);
-      const source = reason === 'complaint' ? 'complaint' : 'bounce';
-      await addSuppression(prisma, { projectId, address, reason: reason as SuppressionReason, source, messageId });
-      logger.info({ message_id: messageId, project_id: projectId, reason }, 'recipient suppressed');
-    },
-  };
+/** Suppresses the recipient of a message that hard-bounced. */
+export async function suppressBouncedRecipient(
+  prisma: Db,
+  message: SuppressionSubject & { id: string },
+): Promise<void> {
+  const { projectId, recipientKey: address, id: messageId } = message;
+  await addSuppression(prisma, { projectId, address, reason: 'hard_bounce', source: 'bounce', messageId });
 }

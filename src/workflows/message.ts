@@ -5,6 +5,7 @@ import {
   condition,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -19,19 +20,32 @@ import {
 } from './definitions';
 import { ROUTE, STATUS } from './search-attributes';
 
-const bookkeeping = proxyActivities<Activities>({
+/**
+ * Bookkeeping (database reads and writes) runs as local activities: inside the workflow task that needs it, so a
+ * message costs the Temporal server one activity task (its SMTP attempt) instead of one per step. They are short and
+ * idempotent (keyed on the event's sequence number), which is what local activities need: after a crash they run
+ * again. Retries wait on a durable timer once they back off past a few seconds.
+ */
+const bookkeeping = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 60,
-    nonRetryableErrorTypes: ['MessageNotFound'],
+    nonRetryableErrorTypes: ['MessageNotFound', 'UnknownRoute'],
   },
 });
 
+/**
+ * SMTP attempts are ordinary activities: they may run on a paced route's own task queue, and they heartbeat, so that
+ * the attempt of a killed worker is retried within the heartbeat timeout. A retried attempt never sends again once
+ * the server said 250 (see attemptDelivery).
+ */
 const SMTP_ACTIVITY: ActivityOptions = {
   startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: {
     initialInterval: '5 seconds',
     backoffCoefficient: 2,
@@ -60,57 +74,45 @@ export async function messageWorkflow(input: MessageWorkflowInput): Promise<Mess
   });
   setHandler(stateQuery, () => state);
 
-  const record = async (status: MessageStatus, type: string, data: Record<string, unknown> = {}, final = false) => {
+  const setStatus = (status: MessageStatus) => {
     state.status = status;
-    await bookkeeping.recordEvent({ messageId, projectId, seq: seq++, type, status, data, final });
     if (input.searchAttributes) upsertSearchAttributes([{ key: STATUS, value: status }]);
   };
-  const finish = async (status: MessageStatus, type: string, data: Record<string, unknown> = {}) => {
-    await record(status, type, data, true);
+  const done = (status: MessageStatus): MessageOutcome => {
+    setStatus(status);
     log.info('message finished', { message_id: messageId, project_id: projectId, status });
     return { status, attempts: state.attempts, lastResponse: state.lastResponse };
   };
+  const cancel = async (data: Record<string, unknown>) => {
+    const event = { messageId, projectId, seq: seq++, type: 'cancelled', status: 'cancelled' as const, data };
+    await bookkeeping.recordEvent({ ...event, final: true });
+    return done('cancelled');
+  };
 
   const waitMs = input.scheduledAt ? Date.parse(input.scheduledAt) - Date.now() : 0;
-  if (waitMs > 0 && (await condition(() => cancelRequested, waitMs))) {
-    return finish('cancelled', 'cancelled', { while: 'scheduled' });
-  }
-  if (cancelRequested) return finish('cancelled', 'cancelled', { while: state.status });
+  if (waitMs > 0 && (await condition(() => cancelRequested, waitMs))) return cancel({ while: 'scheduled' });
+  if (cancelRequested) return cancel({ while: state.status });
 
-  const suppression = await bookkeeping.checkSuppression({ messageId, projectId });
-  if (suppression.suppressed) {
-    return finish('suppressed', 'suppressed', { reason: suppression.reason });
-  }
-
-  const route = await bookkeeping.routeMessage({ messageId, projectId });
+  const prepared = await bookkeeping.prepareDelivery({ messageId, projectId, seq: seq++ });
+  if (prepared.suppressed) return done('suppressed');
+  const { route } = prepared;
   if (input.searchAttributes) upsertSearchAttributes([{ key: ROUTE, value: route.name }]);
-  await record('sending', 'accepted', { route: route.name });
+  setStatus('sending');
 
   const smtp = smtpOn(route.taskQueue);
   const maxAttempts = input.retryScheduleMs.length + 1;
   for (let attempt = 1; ; attempt++) {
     state.attempts = attempt;
-    const result = await smtp.attemptDelivery({ messageId, projectId, attempt, route: route.name });
-    state.lastResponse = result;
+    const retryInMs = attempt < maxAttempts ? input.retryScheduleMs[attempt - 1] : undefined;
+    const attemptInput = { messageId, projectId, attempt, route: route.name, seq: seq++, retryInMs };
+    const outcome = await smtp.attemptDelivery(attemptInput);
+    state.lastResponse = outcome.result;
+    if (outcome.status !== 'deferred' || retryInMs === undefined) return done(outcome.status);
 
-    if (result.kind === 'delivered') return finish('delivered', 'delivered', { attempt, smtp: result });
-
-    if (result.kind === 'permanent') {
-      await bookkeeping.suppressRecipient({ messageId, projectId, reason: 'hard_bounce' });
-      return finish('bounced', 'bounced', { attempt, bounce_type: 'hard', smtp: result });
-    }
-
-    const delayMs = input.retryScheduleMs[attempt - 1];
-    if (delayMs === undefined || attempt >= maxAttempts) {
-      return finish('bounced', 'bounced', { attempt, bounce_type: 'soft', reason: 'retries_exhausted', smtp: result });
-    }
-    state.nextAttemptAt = new Date(Date.now() + delayMs).toISOString();
-    await record('deferred', 'deferred', { attempt, retry_in_ms: delayMs, next_attempt_at: state.nextAttemptAt, smtp: result });
-
-    if (await condition(() => cancelRequested, delayMs)) {
-      return finish('cancelled', 'cancelled', { while: 'deferred', attempts: attempt });
-    }
+    state.nextAttemptAt = outcome.nextAttemptAt;
+    setStatus('deferred');
+    if (await condition(() => cancelRequested, retryInMs)) return cancel({ while: 'deferred', attempts: attempt });
     state.nextAttemptAt = undefined;
-    state.status = 'sending';
+    setStatus('sending');
   }
 }
