@@ -1,9 +1,18 @@
-// The baseline workflow: the same number of activity round trips as a delivered message, doing nothing.
-import { proxyActivities } from '@temporalio/workflow';
+// The baseline workflow: as many activity round trips as a delivered message makes, doing nothing. By default all
+// are ordinary activities; `local` of them (the first ones) run as local activities, for a baseline of the very
+// shape of Sendarix's workflow (its bookkeeping is local, its SMTP attempt is not).
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { BareActivities } from './activities';
 
-const { noop } = proxyActivities<BareActivities>({ startToCloseTimeout: '30 seconds' });
+/** [activities, how many of them are local]. */
+export type BareShape = [activities: number, local: number];
 
-export async function bareWorkflow(activities: number): Promise<void> {
-  for (let i = 1; i <= activities; i++) await noop(i === activities);
+const remote = proxyActivities<BareActivities>({ startToCloseTimeout: '30 seconds' });
+const local = proxyLocalActivities<BareActivities>({ startToCloseTimeout: '30 seconds' });
+
+export async function bareWorkflow(activities: number, localActivities = 0): Promise<void> {
+  for (let i = 1; i <= activities; i++) {
+    const proxy = i <= localActivities ? local : remote;
+    await proxy.noop(i === activities);
+  }
 }

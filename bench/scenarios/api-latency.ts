@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { BenchEnv } from '../support/environment';
+import type { BareShape } from '../bare/workflows';
 import { BARE_WORKFLOW } from '../support/environment';
 import { AUTH_HEADERS, messageBody } from '../support/messages';
 import { percentile, sleep } from '../support/stats';
@@ -64,7 +65,7 @@ export async function bareStartLatencyAtRate(
   env: BenchEnv,
   ratePerS: number,
   durationS: number,
-  activities: number,
+  activities: BareShape,
 ): Promise<LatencyFigures> {
   await bareStarts(env, ratePerS, WARMUP_S, activities);
   return bareStarts(env, ratePerS, durationS, activities);
@@ -74,7 +75,7 @@ async function bareStarts(
   env: BenchEnv,
   ratePerS: number,
   durationS: number,
-  activities: number,
+  activities: BareShape,
 ): Promise<LatencyFigures> {
   const samples: number[] = [];
   let failed = 0;
@@ -92,7 +93,7 @@ async function bareStarts(
         .start(BARE_WORKFLOW, {
           taskQueue: env.bareTaskQueue,
           workflowId: `bare-${env.recipient('start')}`,
-          args: [activities],
+          args: [...activities],
         })
         .then(
           () => void samples.push(performance.now() - t0),

@@ -1,6 +1,7 @@
 // End-to-end latency at a low steady rate: POST /v1/messages → the peer accepting DATA for that recipient,
 // against a bare workflow's round trip (start → result) at the same rate.
 import { performance } from 'node:perf_hooks';
+import type { BareShape } from '../bare/workflows';
 import { BARE_WORKFLOW, type BenchEnv } from '../support/environment';
 import { messageBody, sendMessage } from '../support/messages';
 import { percentile, sleep } from '../support/stats';
@@ -62,14 +63,14 @@ export async function bareRoundTrip(
   env: BenchEnv,
   ratePerS: number,
   durationS: number,
-  activities: number,
+  activities: BareShape,
 ): Promise<RoundTripFigures> {
   const ids: string[] = [];
   const figures = await openLoop(ratePerS, durationS, async () => {
     const t0 = performance.now();
     const workflowId = `bare-${env.recipient('p4')}`;
     ids.push(workflowId);
-    await env.client.workflow.execute(BARE_WORKFLOW, { taskQueue: env.bareTaskQueue, workflowId, args: [activities] });
+    await env.client.workflow.execute(BARE_WORKFLOW, { taskQueue: env.bareTaskQueue, workflowId, args: [...activities] });
     return performance.now() - t0;
   });
   return { ...figures, ids };

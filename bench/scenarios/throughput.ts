@@ -3,6 +3,7 @@
 // bare workflows with as many no-op activities (P2), and nodemailer's pool sending straight to the peer (P3).
 import { performance } from 'node:perf_hooks';
 import nodemailer from 'nodemailer';
+import type { BareShape } from '../bare/workflows';
 import { BARE_WORKFLOW, type BenchEnv } from '../support/environment';
 import { HTML, SUBJECT, TEXT, messageBody, sendMessage } from '../support/messages';
 import { sleep } from '../support/stats';
@@ -88,14 +89,14 @@ export function sendarixThroughput(env: BenchEnv, warmupS: number, durationS: nu
   );
 }
 
-export function bareThroughput(env: BenchEnv, warmupS: number, durationS: number, backlog: number, activities: number) {
+export function bareThroughput(env: BenchEnv, warmupS: number, durationS: number, backlog: number, activities: BareShape) {
   return sustained(
     {
       submit: async () => {
         await env.client.workflow.start(BARE_WORKFLOW, {
           taskQueue: env.bareTaskQueue,
           workflowId: `bare-${env.recipient('p2')}`,
-          args: [activities],
+          args: [...activities],
         });
       },
       completed: () => env.bare.finished(),

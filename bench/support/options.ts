@@ -1,6 +1,7 @@
 // Command-line flags of `npm run bench`. Every duration and count has a full default (the figures in
 // bench/RESULTS.md) and a `--quick` one for a smoke run of about a minute.
 import { parseArgs } from 'node:util';
+import type { BareShape } from '../bare/workflows';
 
 export const SCENARIOS = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
@@ -23,7 +24,8 @@ export interface BenchOptions {
   p6RatePerS: number;
   p6DurationS: number;
   /** Activities per bare workflow: as many as a delivered message runs (check, route, record, attempt, record). */
-  bareActivities: number;
+  /** The bare workflow's activities, and how many of the first ones run as local activities. */
+  bareActivities: BareShape;
   /** Extra `KEY=VALUE` environment for the Sendarix worker and the bare worker (tuning experiments). */
   workerEnv: Record<string, string>;
   /** Writes CPU profiles of the API and worker processes into bench/results/profiles. */
@@ -54,7 +56,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       pending: { type: 'string' },
       'p6-rate': { type: 'string', default: '100' },
       'p6-duration': { type: 'string' },
-      'bare-activities': { type: 'string', default: '5' },
+      'bare-activities': { type: 'string', default: '2' },
+      'bare-local': { type: 'string', default: '0' },
       'worker-env': { type: 'string', multiple: true, default: [] },
       profile: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
@@ -90,10 +93,16 @@ export function parseOptions(argv: string[]): BenchOptions {
     pending: num(values.pending, d.pending),
     p6RatePerS: num(values['p6-rate'], 100),
     p6DurationS: num(values['p6-duration'], d.p6),
-    bareActivities: num(values['bare-activities'], 5),
+    bareActivities: [num(values['bare-activities'], 2), bareLocal(values['bare-local'])],
     workerEnv,
     profile: values.profile as boolean,
     logLevel: values['log-level'] as string,
     quick: values.quick as boolean,
   };
+}
+
+function bareLocal(flag: string | undefined): number {
+  const n = Number(flag ?? 0);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--bare-local takes a count, not ${flag}`);
+  return n;
 }

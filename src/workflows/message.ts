@@ -96,8 +96,14 @@ export async function messageWorkflow(input: MessageWorkflowInput): Promise<Mess
   const prepared = await bookkeeping.prepareDelivery({ messageId, projectId, seq: seq++ });
   if (prepared.suppressed) return done('suppressed');
   const { route } = prepared;
-  if (input.searchAttributes) upsertSearchAttributes([{ key: ROUTE, value: route.name }]);
-  setStatus('sending');
+  // One upsert for both: each is an event in the history and an update of the visibility store.
+  state.status = 'sending';
+  if (input.searchAttributes) {
+    upsertSearchAttributes([
+      { key: ROUTE, value: route.name },
+      { key: STATUS, value: state.status },
+    ]);
+  }
 
   const smtp = smtpOn(route.taskQueue);
   const maxAttempts = input.retryScheduleMs.length + 1;
