@@ -6,9 +6,11 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities, webhookActivities } from './activities';
 import { createApp } from './api/app';
+import { useLimiterStore } from './api/limiter-store';
+import { postgresLimiterStore } from './api/limiter-store-postgres';
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/client';
-import type { Logger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { TransportPool, type RouteTarget } from './mail/transports';
 import { countingWebhookFailures } from './metrics/activity-counters';
 import { RouteWorkers } from './routing/route-workers';
@@ -47,10 +49,27 @@ export function installTemporalRuntime(logger: Logger, metricsPort = 0): void {
   });
 }
 
+/** The configured database; on PostgreSQL the process's rate limits count in it too (shared by every process). */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
-  if (config.DATABASE_URL) return openDatabase({ url: config.DATABASE_URL, migrate: false });
+  if (config.DATABASE_URL) {
+    const database = await openDatabase({ url: config.DATABASE_URL, migrate: false });
+    return withSharedRateLimits(database, config.DATABASE_URL, config.LOG_LEVEL);
+  }
   fs.mkdirSync(config.dataDir, { recursive: true });
   return openDatabase({ pgliteDir: path.join(config.dataDir, 'pglite') });
+}
+
+/** Makes the PostgreSQL limiter store the process's (src/api/limiter-store.ts); its pool closes with the database. */
+function withSharedRateLimits(database: Database, url: string, logLevel: string): Database {
+  const store = postgresLimiterStore(url, createLogger(logLevel).child({ component: 'rate-limits' }));
+  useLimiterStore(store);
+  return {
+    ...database,
+    close: async () => {
+      await store.close();
+      await database.close();
+    },
+  };
 }
 
 export async function connectClient(address: string, namespace: string): Promise<Client> {

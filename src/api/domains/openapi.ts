@@ -1,8 +1,11 @@
 // OpenAPI entries of /v1/domains.
-import { bearer, commonErrors, errorResponse, json, pathParam } from '../openapi-helpers';
-import { createDomainSchema } from './routes';
+import { bearer, commonErrors, errorResponse, json, pathParam, queryParameters } from '../openapi-helpers';
+import { createDomainSchema, listDomainsQuerySchema } from './schemas';
 
 const idParam = pathParam('id');
+const invalidQuery = {
+  '422': errorResponse('Invalid query: `limit` outside 1–100, a cursor this API did not give, or an unknown parameter'),
+};
 const notFound = errorResponse('No such domain (or another project\'s)');
 
 export const domainsOpenApi: Record<string, object> = {
@@ -19,9 +22,14 @@ export const domainsOpenApi: Record<string, object> = {
       },
     },
     get: {
-      summary: 'List the project\'s sender domains, newest first',
+      summary: 'List the project\'s sender domains, newest first, with cursor pagination',
       security: bearer,
-      responses: { '200': { description: 'The domains' }, ...commonErrors },
+      parameters: queryParameters(listDomainsQuerySchema),
+      responses: {
+        '200': { description: 'A page of domains: `data`, and `next_cursor` (null on the last page)' },
+        ...invalidQuery,
+        ...commonErrors,
+      },
     },
   },
   '/v1/domains/{id}': {

@@ -1,8 +1,7 @@
 // /v1/domains: sender domains with their DKIM keys. Create answers the DNS records to publish; verify checks
 // them by DNS. Another project's domain answers exactly as a missing one.
 import Router from '@koa/router';
-import { z } from 'zod';
-import { ApiError, DependencyUnavailable, validationError } from '../../errors';
+import { ApiError, validationError } from '../../errors';
 import { createDomain, PUBLIC_DOMAIN_COLUMNS, verifyDomain, type PublicDomain } from '../../domains/domains';
 import { normalizeDomainName } from '../../domains/domain-name';
 import { createDnsResolver } from '../../domains/resolver';
@@ -10,18 +9,13 @@ import { currentKey, requireScope } from '../auth';
 import { readJsonBody } from '../body';
 import type { ApiDeps } from '../deps';
 import { fieldErrors } from '../schemas';
+import { afterCursor, db, NEWEST_FIRST, pageOf, readCursor } from '../webhooks/paging';
+import { createDomainSchema, listDomainsQuerySchema } from './schemas';
 import { domainView } from './view';
-
-export const createDomainSchema = z
-  .object({ name: z.string().min(1).max(253).describe('The domain to send from, e.g. example.com (IDN allowed)') })
-  .strict();
 
 export function domainRoutes({ prisma, config, logger }: ApiDeps): Router {
   const router = new Router();
   const dns = createDnsResolver(config.SENDARIX_DNS_SERVERS);
-  const db = <T>(p: Promise<T>): Promise<T> => p.catch((err: unknown) => {
-    throw new DependencyUnavailable('database', err);
-  });
 
   router.post('/v1/domains', requireScope('domains'), async (ctx) => {
     const parsed = createDomainSchema.safeParse(await readJsonBody(ctx));
@@ -36,12 +30,17 @@ export function domainRoutes({ prisma, config, logger }: ApiDeps): Router {
   });
 
   router.get('/v1/domains', requireScope('domains'), async (ctx) => {
+    const parsed = listDomainsQuerySchema.safeParse(ctx.query);
+    if (!parsed.success) throw validationError(fieldErrors(parsed.error));
+    const { limit } = parsed.data;
+    const cursor = readCursor(parsed.data.cursor);
     const rows = await db(prisma.domain.findMany({
-      where: { projectId: currentKey(ctx).projectId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      where: { projectId: currentKey(ctx).projectId, ...afterCursor(cursor) },
+      orderBy: NEWEST_FIRST,
+      take: limit + 1,
       select: PUBLIC_DOMAIN_COLUMNS,
     }));
-    ctx.body = { data: rows.map((d) => domainView(d, config)) };
+    ctx.body = pageOf(rows, limit, (d) => domainView(d, config));
   });
 
   router.get('/v1/domains/:id', requireScope('domains'), async (ctx) => {

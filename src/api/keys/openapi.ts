@@ -1,8 +1,11 @@
 // OpenAPI entries of /v1/keys.
-import { bearer, commonErrors, errorResponse, json, pathParam } from '../openapi-helpers';
-import { createKeySchema } from './schemas';
+import { bearer, commonErrors, errorResponse, json, pathParam, queryParameters } from '../openapi-helpers';
+import { createKeySchema, listKeysQuerySchema } from './schemas';
 
 const idParam = pathParam('id');
+const invalidQuery = {
+  '422': errorResponse('Invalid query: `limit` outside 1–100, a cursor this API did not give, or an unknown parameter'),
+};
 
 export const keysOpenApi: Record<string, object> = {
   '/v1/keys': {
@@ -17,9 +20,14 @@ export const keysOpenApi: Record<string, object> = {
       },
     },
     get: {
-      summary: "The project's keys, newest first, revoked ones included (never secrets)",
+      summary: "The project's keys, newest first, revoked ones included (never secrets), with cursor pagination",
       security: bearer,
-      responses: { '200': { description: 'The keys' }, ...commonErrors },
+      parameters: queryParameters(listKeysQuerySchema),
+      responses: {
+        '200': { description: 'A page of keys: `data`, and `next_cursor` (null on the last page)' },
+        ...invalidQuery,
+        ...commonErrors,
+      },
     },
   },
   '/v1/keys/{id}': {

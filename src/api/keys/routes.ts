@@ -1,20 +1,17 @@
 // /v1/keys: create (the secret is shown once), list, read and revoke the keys of the calling key's project.
 import Router from '@koa/router';
-import { ApiError, DependencyUnavailable, validationError } from '../../errors';
+import { ApiError, validationError } from '../../errors';
 import { createKey, scopesNotHeld } from '../../services/api-keys';
 import { currentKey, requireScope } from '../auth';
 import { readJsonBody } from '../body';
 import type { ApiDeps } from '../deps';
 import { fieldErrors } from '../schemas';
-import { createKeySchema } from './schemas';
+import { afterCursor, db, NEWEST_FIRST, pageOf, readCursor } from '../webhooks/paging';
+import { createKeySchema, listKeysQuerySchema } from './schemas';
 import { keyView } from './view';
 
 export function keyRoutes({ prisma, logger }: ApiDeps): Router {
   const router = new Router();
-  const db = <T>(p: Promise<T>): Promise<T> =>
-    p.catch((err: unknown) => {
-      throw new DependencyUnavailable('database', err);
-    });
 
   router.post('/v1/keys', requireScope('keys'), async (ctx) => {
     const parsed = createKeySchema.safeParse(await readJsonBody(ctx));
@@ -36,11 +33,16 @@ export function keyRoutes({ prisma, logger }: ApiDeps): Router {
   });
 
   router.get('/v1/keys', requireScope('keys'), async (ctx) => {
+    const parsed = listKeysQuerySchema.safeParse(ctx.query);
+    if (!parsed.success) throw validationError(fieldErrors(parsed.error));
+    const { limit } = parsed.data;
+    const cursor = readCursor(parsed.data.cursor);
     const keys = await db(prisma.apiKey.findMany({
-      where: { projectId: currentKey(ctx).projectId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      where: { projectId: currentKey(ctx).projectId, ...afterCursor(cursor) },
+      orderBy: NEWEST_FIRST,
+      take: limit + 1,
     }));
-    ctx.body = { data: keys.map(keyView) };
+    ctx.body = pageOf(keys, limit, keyView);
   });
 
   router.get('/v1/keys/:id', requireScope('keys'), async (ctx) => {

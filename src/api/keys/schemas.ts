@@ -1,4 +1,4 @@
-// Request shape of POST /v1/keys.
+// Request shapes of /v1/keys: POST's body and the list's query.
 import { z } from 'zod';
 import { SCOPES } from '../../services/api-keys';
 
@@ -15,3 +15,10 @@ export const createKeySchema = z
   .strict();
 
 export type CreateKeyRequest = z.infer<typeof createKeySchema>;
+
+export const listKeysQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(200).optional().describe('`next_cursor` of the previous page'),
+  })
+  .strict();
