@@ -4,20 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { findTemporalCli } from '../../src/temporal/cli';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { eventually, startSendarix, type SendarixProcess } from '../support/sendarix';
-import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
+import type { SmtpPeer } from '../support/smtp-peer';
+import { withPeerAndSendarix } from '../support/with-peer';
 
 let peer: SmtpPeer;
 let sx: SendarixProcess;
-
-beforeAll(async () => {
-  peer = await startSmtpPeer();
-  sx = await startSendarix({ smtpUrl: peer.url });
-});
-
-afterAll(async () => {
-  await sx?.stop();
-  await peer?.stop();
-});
+withPeerAndSendarix((world) => ({ peer, sx } = world));
 
 const SETTLE_MS = 1_500;
 const tag = () => randomUUID().slice(0, 8);

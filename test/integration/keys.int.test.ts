@@ -3,21 +3,11 @@
 // (read from the routers at test time, so routes added later are covered too).
 import { SCOPES, type Scope } from '../../src/services/api-keys';
 import { apiRoutes, describeRoute, fillPath, type ApiRoute } from '../support/api-routes';
-import { request, startSendarix, type SendarixProcess } from '../support/sendarix';
-import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
+import { request, type SendarixProcess } from '../support/sendarix';
+import { withPeerAndSendarix } from '../support/with-peer';
 
-let peer: SmtpPeer;
 let sx: SendarixProcess;
-
-beforeAll(async () => {
-  peer = await startSmtpPeer();
-  sx = await startSendarix({ smtpUrl: peer.url });
-});
-
-afterAll(async () => {
-  await sx?.stop();
-  await peer?.stop();
-});
+withPeerAndSendarix((world) => ({ sx } = world));
 
 const as = (secret: string) => ({ authorization: `Bearer ${secret}` });
 const KEY_FIELDS = ['id', 'label', 'environment', 'prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at'];

@@ -4,22 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { AUTH_FAILURES_PER_MINUTE } from '../../src/api/rate-limit';
-import { request, startSendarix, TEST_API_KEY, type SendarixProcess } from '../support/sendarix';
-import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
+import { request, TEST_API_KEY, type SendarixProcess } from '../support/sendarix';
+import { withPeerAndSendarix } from '../support/with-peer';
 
 const SENDER = 'tests@sendarix.test';
-let peer: SmtpPeer;
 let sx: SendarixProcess;
-
-beforeAll(async () => {
-  peer = await startSmtpPeer();
-  sx = await startSendarix({ smtpUrl: peer.url });
-});
-
-afterAll(async () => {
-  await sx?.stop();
-  await peer?.stop();
-});
+withPeerAndSendarix((world) => ({ sx } = world));
 
 /** One relay session through STARTTLS with `pass` as the key. */
 function send(pass: string) {

@@ -1,21 +1,13 @@
 // Templates end to end: the API stores and checks them, a preview renders them, and a send renders them into the
 // MIME the SMTP peer receives, where values must be literal in subject and text and escaped in HTML.
 import { randomUUID } from 'node:crypto';
-import { request, startSendarix, type SendarixProcess } from '../support/sendarix';
-import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
+import { request, type SendarixProcess } from '../support/sendarix';
+import type { SmtpPeer } from '../support/smtp-peer';
+import { withPeerAndSendarix } from '../support/with-peer';
 
 let peer: SmtpPeer;
 let sx: SendarixProcess;
-
-beforeAll(async () => {
-  peer = await startSmtpPeer();
-  sx = await startSendarix({ smtpUrl: peer.url });
-});
-
-afterAll(async () => {
-  await sx?.stop();
-  await peer?.stop();
-});
+withPeerAndSendarix((world) => ({ peer, sx } = world));
 
 const unique = () => randomUUID().slice(0, 8);
 const as = (secret: string) => ({ authorization: `Bearer ${secret}` });
