@@ -11,7 +11,10 @@ const MESSAGES = Number(process.env.FAULT_MESSAGES ?? 200);
 /** Kills during one run (FAULT_WORKER_KILLS); each hits the pipeline at a later share of the deliveries. */
 const KILLS = Number(process.env.FAULT_WORKER_KILLS ?? 1);
 const SUBMIT_CONCURRENCY = 8;
-/** Deliveries the killed worker started are retried only after the SMTP activity's 3-minute start-to-close timeout. */
+/**
+ * Deliveries the killed worker started are retried once the SMTP activity's 20-second heartbeat timeout has passed;
+ * the bound is generous because 1,000 messages on a loaded 2-core machine also take minutes to send.
+ */
 const SETTLE_TIMEOUT_MS = 12 * 60_000;
 const KILL_POINT_TIMEOUT_MS = 5 * 60_000;
 /** After the last message is final, how long the peer is watched for a late second copy. */
@@ -45,14 +48,15 @@ it(`delivers each of ${MESSAGES} messages exactly once across kill -9 of the wor
 
   const startedAt = Date.now();
   await d.startWorker();
-  const kills: { atDelivered: number; atMs: number }[] = [];
+  const kills: { atDelivered: number; atMs: number; restartedAtMs: number }[] = [];
   for (let k = 1; k <= KILLS; k++) {
     const threshold = Math.floor((MESSAGES * k * 0.6) / (KILLS + 1)) + 1;
     const reached = async () => peer.dataCount >= threshold;
     await waitUntil(reached, KILL_POINT_TIMEOUT_MS, `${threshold} deliveries before kill ${k}`);
     await d.killWorker();
-    kills.push({ atDelivered: peer.dataCount, atMs: Date.now() - startedAt });
+    const kill = { atDelivered: peer.dataCount, atMs: Date.now() - startedAt };
     await d.startWorker();
+    kills.push({ ...kill, restartedAtMs: Date.now() - startedAt });
   }
 
   await waitUntil(
@@ -63,6 +67,9 @@ it(`delivers each of ${MESSAGES} messages exactly once across kill -9 of the wor
     1_000,
   );
   const settledMs = Date.now() - startedAt;
+  // From the last restarted worker being ready to every message final: includes sending what was never started.
+  const restartToFinalMs = settledMs - (kills.at(-1)?.restartedAtMs ?? 0);
+  const stranded = await strandedByKill(startedAt + (kills.at(-1)?.atMs ?? 0));
   await new Promise((resolve) => setTimeout(resolve, LATE_COPY_WATCH_MS));
 
   const perRecipient = countBy(peer.received.flatMap((m) => m.envelope.to), (to) => to);
@@ -75,6 +82,9 @@ it(`delivers each of ${MESSAGES} messages exactly once across kill -9 of the wor
     messages: MESSAGES,
     kills,
     settled_ms: settledMs,
+    restart_to_final_ms: restartToFinalMs,
+    accepted_before_kill_delivered_after: stranded.count,
+    slowest_of_those_after_kill_ms: stranded.slowestMs,
     data_at_peer: peer.dataCount,
     lost: lost.length,
     duplicated: duplicated.length,
@@ -87,3 +97,15 @@ it(`delivers each of ${MESSAGES} messages exactly once across kill -9 of the wor
   expect(duplicated).toEqual([]);
   expect(deliveredEvents).toEqual([]);
 });
+
+/**
+ * Messages the last kill caught between their `accepted` event and their delivery, and how long after the kill the
+ * last of them was delivered: what the SMTP activity's heartbeat timeout shortens.
+ */
+async function strandedByKill(killedAtMs: number): Promise<{ count: number; slowestMs: number }> {
+  const sql = `SELECT count(*) AS n, max(delivered.created_at) AS last FROM events accepted
+    JOIN events delivered ON delivered.message_id = accepted.message_id AND delivered.type = 'delivered'
+    WHERE accepted.type = 'accepted' AND accepted.created_at < $1 AND delivered.created_at > $1`;
+  const [row] = await d.db.query<{ n: string; last: Date | null }>(sql, [new Date(killedAtMs)]);
+  return { count: Number(row?.n ?? 0), slowestMs: row?.last ? row.last.getTime() - killedAtMs : 0 };
+}
