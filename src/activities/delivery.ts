@@ -67,13 +67,15 @@ export function deliveryActivities(deps: ActivityDeps, router: MessageRouter) {
       const outcome = { outcome: result.kind, smtp_code: result.responseCode, reason: result.reason };
       logger.info({ ...ids, ...outcome }, 'smtp attempt');
 
+      const counted = { attempts: attempt };
       if (result.kind === 'delivered') {
-        const accepted = { smtpAcceptedAt: new Date(), smtpMessageId, attempts: attempt };
+        // The 250 is written first and alone: until it is durable, a crash means sending again (SMTP cannot say
+        // whether the peer kept the message), so this gap is kept as short as one UPDATE.
+        await prisma.message.update({ where: { id: messageId }, data: { smtpAcceptedAt: new Date(), smtpMessageId } });
         const data = { attempt, smtp: result };
-        await storeEvent(deps, { ...event, type: 'delivered', status: 'delivered', data, final: true }, accepted);
+        await storeEvent(deps, { ...event, type: 'delivered', status: 'delivered', data, final: true }, counted);
         return { result, status: 'delivered' };
       }
-      const counted = { attempts: attempt };
       if (result.kind === 'permanent') {
         await suppressBouncedRecipient(prisma, message);
         logger.info({ ...ids, reason: 'hard_bounce' }, 'recipient suppressed');

@@ -1,5 +1,8 @@
 // R1: kill -9 of the worker while many messages are in flight, then a restart on the same state. Every message
-// must reach a final state, none may be lost, and the SMTP peer must see exactly one DATA per recipient.
+// must reach a final state, none may be lost, and the SMTP peer must see exactly one DATA per recipient, except a
+// message whose 250 the killed worker received but had not yet written down: SMTP cannot tell a client that lost its
+// 250 whether the peer kept the message, and Sendarix sends again rather than risk losing it. Such a duplicate has its
+// first copy accepted in the instant before the kill; any other duplicate fails the test.
 import { randomUUID } from 'node:crypto';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
 import { mapLimit, waitUntil } from './support/bounded';
@@ -11,12 +14,21 @@ const MESSAGES = Number(process.env.FAULT_MESSAGES ?? 200);
 /** Kills during one run (FAULT_WORKER_KILLS); each hits the pipeline at a later share of the deliveries. */
 const KILLS = Number(process.env.FAULT_WORKER_KILLS ?? 1);
 const SUBMIT_CONCURRENCY = 8;
+/** Sendarix's SMTP pool size (src/mail/transports.ts): how many DATA transactions can be in the air at once. */
+const SMTP_POOL_CONNECTIONS = 5;
 /**
  * Deliveries the killed worker started are retried once the SMTP activity's 20-second heartbeat timeout has passed;
  * the bound is generous because 1,000 messages on a loaded 2-core machine also take minutes to send.
  */
 const SETTLE_TIMEOUT_MS = 12 * 60_000;
 const KILL_POINT_TIMEOUT_MS = 5 * 60_000;
+/**
+ * A duplicate is the in-doubt kind when its first copy was accepted at most this long before a kill. The gap it covers
+ * (250 received → its UPDATE committed) measured 1–268 ms on a loaded 2-core machine; the bound leaves room for CI.
+ */
+const IN_DOUBT_MS = 2_000;
+/** The kill time is taken just before SIGKILL is sent; the worker may still be running for a few milliseconds. */
+const KILL_SIGNAL_SLACK_MS = 50;
 /** After the last message is final, how long the peer is watched for a late second copy. */
 const LATE_COPY_WATCH_MS = 3_000;
 
@@ -49,11 +61,14 @@ it(`delivers each of ${MESSAGES} messages exactly once across kill -9 of the wor
   const startedAt = Date.now();
   await d.startWorker();
   const kills: { atDelivered: number; atMs: number; restartedAtMs: number }[] = [];
+  const killedAt: number[] = [];
   for (let k = 1; k <= KILLS; k++) {
     const threshold = Math.floor((MESSAGES * k * 0.6) / (KILLS + 1)) + 1;
     const reached = async () => peer.dataCount >= threshold;
     await waitUntil(reached, KILL_POINT_TIMEOUT_MS, `${threshold} deliveries before kill ${k}`);
+    const killing = Date.now();
     await d.killWorker();
+    killedAt.push(killing);
     const kill = { atDelivered: peer.dataCount, atMs: Date.now() - startedAt };
     await d.startWorker();
     kills.push({ ...kill, restartedAtMs: Date.now() - startedAt });
@@ -75,6 +90,10 @@ it(`delivers each of ${MESSAGES} messages exactly once across kill -9 of the wor
   const perRecipient = countBy(peer.received.flatMap((m) => m.envelope.to), (to) => to);
   const lost = recipients.filter((r) => !perRecipient.has(r));
   const duplicated = recipients.filter((r) => (perRecipient.get(r) ?? 0) > 1);
+  const firstAccepted = (r: string) => peer.received.find((m) => m.envelope.to.includes(r))?.acceptedAt ?? 0;
+  const inDoubt = (r: string) =>
+    killedAt.some((k) => firstAccepted(r) <= k + KILL_SIGNAL_SLACK_MS && k - firstAccepted(r) <= IN_DOUBT_MS);
+  const unexplained = duplicated.filter((r) => !inDoubt(r));
   const deliveredEvents = await d.db.query<{ message_id: string; n: string }>(
     "SELECT message_id, count(*) AS n FROM events WHERE type = 'delivered' GROUP BY message_id HAVING count(*) <> 1",
   );
@@ -88,13 +107,17 @@ it(`delivers each of ${MESSAGES} messages exactly once across kill -9 of the wor
     data_at_peer: peer.dataCount,
     lost: lost.length,
     duplicated: duplicated.length,
+    duplicated_in_doubt: duplicated.length - unexplained.length,
+    duplicated_ms_before_kill: duplicated.map((r) => Math.min(...killedAt.map((k) => k - firstAccepted(r)))),
     duplicated_recipients: duplicated.slice(0, 10),
   });
 
   expect(await statusCounts(d.db)).toEqual({ delivered: MESSAGES });
   expect(new Set(accepted).size).toBe(MESSAGES);
   expect(lost).toEqual([]);
-  expect(duplicated).toEqual([]);
+  expect(unexplained).toEqual([]);
+  // At most one in-doubt message per SMTP connection open at a kill (the pool keeps 5).
+  expect(duplicated.length).toBeLessThanOrEqual(KILLS * SMTP_POOL_CONNECTIONS);
   expect(deliveredEvents).toEqual([]);
 });
 

@@ -17,6 +17,8 @@ export interface ReceivedMail {
   envelope: { from: string; to: string[] }; // as on the wire: smtp-server decodes A-labels, they are re-encoded here
   raw: Buffer;
   parsed: ParsedMail;
+  /** When the peer answered 250 (ms since the epoch). */
+  acceptedAt: number;
 }
 
 export interface SmtpPeer {
@@ -134,7 +136,7 @@ export async function startSmtpPeer(opts: { smtputf8?: boolean; host?: string; p
         const envelope = { from, to: session.envelope.rcptTo.map((r) => wireAddress(r.address)) };
         void simpleParser(raw).then(
           (parsed) => {
-            received.push({ envelope, raw, parsed });
+            received.push({ envelope, raw, parsed, acceptedAt: Date.now() });
             dataCount++;
             callback(null, `OK: queued as peer-${dataCount}`);
                 },
