@@ -8,6 +8,7 @@ import path from 'node:path';
 import { findFreePort } from '../../src/temporal/dev-server';
 import { eventually, request, startSendarix, type SendarixProcess } from '../support/sendarix';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
+import { describeWithPostgres } from '../support/postgres-only';
 
 let peer: SmtpPeer;
 let sx: SendarixProcess;
@@ -180,9 +181,8 @@ describe("the Temporal SDK's exporter", () => {
 });
 
 // `npm run worker` needs PostgreSQL: this part runs in the PostgreSQL pass of the suite (TEST_DATABASE_URL).
-const withPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
 
-withPostgres('the worker process', () => {
+describeWithPostgres('the worker process', () => {
   let worker: ChildProcess;
   let workerUrl: string;
 

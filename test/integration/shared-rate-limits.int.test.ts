@@ -10,11 +10,11 @@ import { findFreePort } from '../../src/temporal/dev-server';
 import { createTestDatabase, type TestDatabase } from '../faults/support/postgres';
 import { startService, type Service } from '../faults/support/service';
 import { request, TEST_API_KEY, type ApiResponse } from '../support/sendarix';
+import { describeWithPostgres } from '../support/postgres-only';
 
 const PER_MINUTE = 10;
-const withPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
 
-withPostgres('two API processes on one PostgreSQL database (skipped without TEST_DATABASE_URL)', () => {
+describeWithPostgres('two API processes on one PostgreSQL database (skipped without TEST_DATABASE_URL)', () => {
   let db: TestDatabase;
   let dataDir: string;
   const apis: { service: Service; url: string }[] = [];
