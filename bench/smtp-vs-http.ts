@@ -8,10 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
-import { findTemporalCli } from '../src/temporal/cli';
-import { startDevServer } from '../src/temporal/dev-server';
-import { startSendarix, TEST_API_KEY, type SendarixProcess } from '../test/support/sendarix';
-import { startSmtpPeer } from '../test/support/smtp-peer';
+import { TEST_API_KEY, type SendarixProcess } from '../test/support/sendarix';
+import { runStandalone } from './support/standalone';
 
 const WARM_UP_MESSAGES = 10;
 /** Each run starts once the worker has delivered everything before it, so no run pays for the last one's backlog. */
@@ -78,47 +76,29 @@ async function rate(send: Send, count: number, parallel: number): Promise<number
 
 let drained: () => Promise<void> = async () => undefined;
 
-async function main(): Promise<void> {
-  const temporal = await startDevServer({ cliPath: findTemporalCli(process.env), uiPort: false });
-  const peer = await startSmtpPeer();
-  const sx = await startSendarix({
-    smtpUrl: peer.url,
-    temporalAddress: temporal.address,
-    env: { SENDARIX_RATE_LIMIT_PER_MINUTE: '100000' },
-  });
+runStandalone(async ({ sx, peer }) => {
   drained = () => peer.waitUntil(() => peer.dataCount >= accepted, DRAIN_TIMEOUT_MS);
-  try {
-    const http = httpSend(sx);
-    const sequential = smtpSend(sx, 1);
-    const pooled = smtpSend(sx, concurrency);
-    await rate(http, WARM_UP_MESSAGES, 1);
-    await rate(sequential.send, WARM_UP_MESSAGES, 1);
-    await rate(pooled.send, WARM_UP_MESSAGES, concurrency);
+  const http = httpSend(sx);
+  const sequential = smtpSend(sx, 1);
+  const pooled = smtpSend(sx, concurrency);
+  await rate(http, WARM_UP_MESSAGES, 1);
+  await rate(sequential.send, WARM_UP_MESSAGES, 1);
+  await rate(pooled.send, WARM_UP_MESSAGES, concurrency);
 
-    const results = [
-      { way: 'sequential', http: await rate(http, messages, 1), smtp: await rate(sequential.send, messages, 1) },
-      {
-        way: `${concurrency} concurrent`,
-        http: await rate(http, messages, concurrency),
-        smtp: await rate(pooled.send, messages, concurrency),
-      },
-    ];
-    sequential.close();
-    pooled.close();
-    console.log(`${messages} messages each way, accepted per second (one recipient each):`);
-    for (const r of results) {
-      const perSecond = (n: number) => `${n.toFixed(1).padStart(7)}/s`;
-      const ratio = (r.smtp / r.http).toFixed(2);
-      console.log(`  ${r.way.padEnd(14)} HTTP ${perSecond(r.http)}   SMTP ${perSecond(r.smtp)}   SMTP/HTTP ${ratio}`);
-    }
-  } finally {
-    await sx.stop();
-    await peer.stop();
-    await temporal.stop();
+  const results = [
+    { way: 'sequential', http: await rate(http, messages, 1), smtp: await rate(sequential.send, messages, 1) },
+    {
+      way: `${concurrency} concurrent`,
+      http: await rate(http, messages, concurrency),
+      smtp: await rate(pooled.send, messages, concurrency),
+    },
+  ];
+  sequential.close();
+  pooled.close();
+  console.log(`${messages} messages each way, accepted per second (one recipient each):`);
+  for (const r of results) {
+    const perSecond = (n: number) => `${n.toFixed(1).padStart(7)}/s`;
+    const ratio = (r.smtp / r.http).toFixed(2);
+    console.log(`  ${r.way.padEnd(14)} HTTP ${perSecond(r.http)}   SMTP ${perSecond(r.smtp)}   SMTP/HTTP ${ratio}`);
   }
-}
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+}, { SENDARIX_RATE_LIMIT_PER_MINUTE: '100000' });

@@ -70,7 +70,8 @@ export async function bareRoundTrip(
     const t0 = performance.now();
     const workflowId = `bare-${env.recipient('p4')}`;
     ids.push(workflowId);
-    await env.client.workflow.execute(BARE_WORKFLOW, { taskQueue: env.bareTaskQueue, workflowId, args: [...activities] });
+    const args = [...activities];
+    await env.client.workflow.execute(BARE_WORKFLOW, { taskQueue: env.bareTaskQueue, workflowId, args });
     return performance.now() - t0;
   });
   return { ...figures, ids };

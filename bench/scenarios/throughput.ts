@@ -89,7 +89,13 @@ export function sendarixThroughput(env: BenchEnv, warmupS: number, durationS: nu
   );
 }
 
-export function bareThroughput(env: BenchEnv, warmupS: number, durationS: number, backlog: number, activities: BareShape) {
+export function bareThroughput(
+  env: BenchEnv,
+  warmupS: number,
+  durationS: number,
+  backlog: number,
+  activities: BareShape,
+) {
   return sustained(
     {
       submit: async () => {

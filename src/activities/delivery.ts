@@ -71,7 +71,8 @@ export function deliveryActivities(deps: ActivityDeps, router: MessageRouter) {
       if (result.kind === 'delivered') {
         // The 250 is written first and alone: until it is durable, a crash means sending again (SMTP cannot say
         // whether the peer kept the message), so this gap is kept as short as one UPDATE.
-        await prisma.message.update({ where: { id: messageId }, data: { smtpAcceptedAt: new Date(), smtpMessageId } });
+        const accepted = { smtpAcceptedAt: new Date(), smtpMessageId };
+        await prisma.message.update({ where: { id: messageId }, data: accepted });
         const data = { attempt, smtp: result };
         await storeEvent(deps, { ...event, type: 'delivered', status: 'delivered', data, final: true }, counted);
         return { result, status: 'delivered' };

@@ -27,7 +27,8 @@ export function prepareActivities(deps: ActivityDeps, router: MessageRouter) {
 
       const reason = await suppressionOf(prisma, { projectId, ...message });
       if (reason !== undefined) {
-        await storeEvent(deps, { ...event, type: 'suppressed', status: 'suppressed', data: { reason }, final: true });
+        const suppressed = { type: 'suppressed', status: 'suppressed' as const, data: { reason }, final: true };
+        await storeEvent(deps, { ...event, ...suppressed });
         logger.info({ message_id: messageId, project_id: projectId, reason }, 'recipient suppressed; not sending');
         return { suppressed: true, reason };
       }

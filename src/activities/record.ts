@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Prisma } from '../../generated/prisma/client';
 import { countRecordedEvent } from '../metrics/activity-counters';
 import { fanOutEvents } from '../webhooks/fan-out';
-import type { WebhookSourceEvent } from '../webhooks/payload';
+import { sourceEventOf } from '../webhooks/stored-event';
 import type { MessageStatus } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 
@@ -20,6 +20,8 @@ export interface RecordEventInput {
 }
 
 const DEAD_LETTER_STATUSES: readonly MessageStatus[] = ['bounced'];
+const deadLetterReason = (data: Record<string, unknown>, status: string) =>
+  String(data.reason ?? data.bounce_type ?? status);
 
 /** The fields of the message row a webhook payload carries, read in the same transaction as the event. */
 const PAYLOAD_FIELDS = { createdAt: true, scheduledAt: true, recipient: true, metadata: true, tags: true } as const;
@@ -53,7 +55,7 @@ export async function storeEvent(
     if (final && DEAD_LETTER_STATUSES.includes(status)) {
       await tx.deadLetter.upsert({
         where: { messageId },
-        create: { messageId, projectId, reason: String(data.reason ?? data.bounce_type ?? status), lastResponse: smtp },
+        create: { messageId, projectId, reason: deadLetterReason(data, status), lastResponse: smtp },
         update: {},
       });
     }
@@ -66,14 +68,9 @@ export async function storeEvent(
   if (created) countRecordedEvent({ type, status, final, at: now, message: stored.row });
   logger.info({ message_id: messageId, project_id: projectId, event: `message.${type}`, status }, 'message event');
 
-  const toEvent = (e: typeof stored.event, after: string): WebhookSourceEvent => ({
-    ...e,
-    data: (e.data ?? {}) as Record<string, unknown>,
-    status: after,
-  });
-  const events = stored.first ? [toEvent(stored.first, stored.first.type), toEvent(stored.event, status)] : [];
-  if (events.length === 0) events.push(toEvent(stored.event, status));
-  const { recipient, metadata, tags } = stored.row;
+  const { first, event, row } = stored;
+  const events = [...(first ? [sourceEventOf(first, first.type)] : []), sourceEventOf(event, status)];
+  const { recipient, metadata, tags } = row;
   await fanOutEvents(deps, events, { recipient, metadata, tags });
 }
 
